@@ -1,0 +1,224 @@
+import { z } from 'zod';
+
+/**
+ * How a validated value is stored in the curated lake. One storage type maps to one Parquet
+ * physical type, one Glue/Athena column type and one DuckDB type, so the contract is the only
+ * place a column's type is decided.
+ */
+export type StorageType = 'string' | 'int' | 'double' | 'boolean' | 'date' | 'timestamp';
+
+/** A value as it sits in a typed row: dates stay ISO `YYYY-MM-DD`, timestamps are epoch millis. */
+export type StoredValue = string | number | boolean | null;
+
+/** The raw cell as a reader hands it over: absent columns give `undefined`. */
+export type RawCell = string | undefined;
+
+export interface Column<T extends StoredValue = StoredValue, Required extends boolean = boolean> {
+  readonly storage: StorageType;
+  readonly required: Required;
+  readonly description: string;
+  /** Parses one raw cell. Empty optional cells become `null`; every issue names its rule. */
+  readonly schema: z.ZodType<Required extends true ? T : T | null, RawCell>;
+}
+
+interface ColumnOptions {
+  readonly description: string;
+  readonly optional?: boolean;
+}
+
+type RequiredOf<O extends ColumnOptions> = O['optional'] extends true ? false : true;
+
+/** Why a cell was refused: a rule name a machine can group by and a sentence a person can act on. */
+export interface CellProblem {
+  readonly rule: string;
+  readonly message: string;
+}
+
+type CellParser<T> = (text: string) => T | CellProblem;
+
+function isProblem(value: unknown): value is CellProblem {
+  return typeof value === 'object' && value !== null && 'rule' in value && 'message' in value;
+}
+
+function build<T extends StoredValue, O extends ColumnOptions>(
+  storage: StorageType,
+  parse: CellParser<T>,
+  opts: O,
+): Column<T, RequiredOf<O>> {
+  const optional = opts.optional === true;
+  const schema = z.union([z.string(), z.undefined()]).transform((raw, ctx): T | null => {
+    const text = raw?.trim() ?? '';
+    if (text === '') {
+      if (!optional)
+        ctx.addIssue({ code: 'custom', message: 'required value is empty', params: { rule: 'required' } });
+      return null;
+    }
+    const parsed = parse(text);
+    if (isProblem(parsed)) {
+      ctx.addIssue({ code: 'custom', message: parsed.message, params: { rule: parsed.rule } });
+      return null;
+    }
+    return parsed;
+  });
+  return {
+    storage,
+    required: !optional as RequiredOf<O>,
+    description: opts.description,
+    schema: schema as unknown as Column<T, RequiredOf<O>>['schema'],
+  };
+}
+
+/** The rule name recorded on a zod issue raised by a column or contract. */
+export function ruleOfIssue(issue: z.core.$ZodIssue): string {
+  const params = (issue as { params?: { rule?: unknown } }).params;
+  return typeof params?.rule === 'string' ? params.rule : issue.code;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** Epoch millis for a calendar date, or NaN when the date does not exist (e.g. 2025-02-30). */
+export function isoDateToMillis(text: string): number {
+  const m = ISO_DATE.exec(text);
+  if (!m) return Number.NaN;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const millis = Date.UTC(year, month - 1, day);
+  const back = new Date(millis);
+  return back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day
+    ? millis
+    : Number.NaN;
+}
+
+/**
+ * Epoch millis for an ISO 8601 timestamp. Without an offset the wall-clock time is kept as is
+ * (the lake stores timestamps without a zone, like Athena); with an offset it is moved to UTC.
+ */
+export function isoTimestampToMillis(text: string): number {
+  const m = ISO_TIMESTAMP.exec(text);
+  if (!m) return Number.NaN;
+  const dateMillis = isoDateToMillis(`${m[1]}-${m[2]}-${m[3]}`);
+  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  if (Number.isNaN(dateMillis) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
+  let value = dateMillis + ((hour * 60 + minute) * 60 + second) * 1000 + Number((m[7] ?? '0').padEnd(3, '0'));
+  const zone = m[8];
+  if (zone && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    value -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return value;
+}
+
+function withinBounds(value: number, min?: number, max?: number): number | CellProblem {
+  if (min !== undefined && value < min) return { rule: 'minimum', message: `must be at least ${min}` };
+  if (max !== undefined && value > max) return { rule: 'maximum', message: `must be at most ${max}` };
+  return value;
+}
+
+function lowerCaseMember<V extends string>(values: readonly V[], text: string): V | undefined {
+  const lower = text.toLowerCase();
+  return values.find((v) => v === lower);
+}
+
+const TRUE_WORDS = ['true', '1', 'yes', 'y'] as const;
+const FALSE_WORDS = ['false', '0', 'no', 'n'] as const;
+
+/** Column builders. Each names its rule in rejections so a partner can see what to fix. */
+export const column = {
+  /** An identifier: non-empty text without control characters, at most 64 characters. */
+  id: <O extends ColumnOptions>(opts: O) =>
+    build<string, O>(
+      'string',
+      (text) => {
+        if (text.length > 64) return { rule: 'id_length', message: 'must be at most 64 characters' };
+        if (CONTROL_CHARACTERS.test(text))
+          return { rule: 'id_characters', message: 'must not contain control characters' };
+        return text;
+      },
+      opts,
+    ),
+
+  text: <O extends ColumnOptions & { readonly maxLength?: number }>(opts: O) =>
+    build<string, O>(
+      'string',
+      (text) => {
+        const max = opts.maxLength ?? 256;
+        return text.length > max
+          ? { rule: 'text_length', message: `must be at most ${max} characters` }
+          : text;
+      },
+      opts,
+    ),
+
+  enumeration: <const V extends string, O extends ColumnOptions>(values: readonly V[], opts: O) =>
+    build<V, O>(
+      'string',
+      (text) =>
+        lowerCaseMember(values, text) ?? {
+          rule: 'allowed_values',
+          message: `must be one of ${values.join(', ')}`,
+        },
+      opts,
+    ),
+
+  int: <O extends ColumnOptions & { readonly min?: number; readonly max?: number }>(opts: O) =>
+    build<number, O>(
+      'int',
+      (text) => {
+        if (!INTEGER.test(text)) return { rule: 'integer', message: 'must be a whole number' };
+        const value = Number(text);
+        if (!Number.isSafeInteger(value)) return { rule: 'integer_range', message: 'is out of range' };
+        return withinBounds(value, opts.min, opts.max);
+      },
+      opts,
+    ),
+
+  decimal: <O extends ColumnOptions & { readonly min?: number; readonly max?: number }>(opts: O) =>
+    build<number, O>(
+      'double',
+      (text) => {
+        if (!NUMBER.test(text))
+          return { rule: 'number', message: 'must be a number with a dot as decimal separator' };
+        return withinBounds(Number(text), opts.min, opts.max);
+      },
+      opts,
+    ),
+
+  boolean: <O extends ColumnOptions>(opts: O) =>
+    build<boolean, O>(
+      'boolean',
+      (text) => {
+        if (lowerCaseMember(TRUE_WORDS, text)) return true;
+        if (lowerCaseMember(FALSE_WORDS, text)) return false;
+        return { rule: 'boolean', message: 'must be true/false, 1/0 or yes/no' };
+      },
+      opts,
+    ),
+
+  date: <O extends ColumnOptions>(opts: O) =>
+    build<string, O>(
+      'date',
+      (text) =>
+        Number.isNaN(isoDateToMillis(text))
+          ? { rule: 'iso_date', message: 'must be a calendar date as YYYY-MM-DD' }
+          : text,
+      opts,
+    ),
+
+  timestamp: <O extends ColumnOptions>(opts: O) =>
+    build<number, O>(
+      'timestamp',
+      (text) => {
+        const millis = isoTimestampToMillis(text);
+        return Number.isNaN(millis)
+          ? { rule: 'iso_timestamp', message: 'must be an ISO 8601 timestamp such as 2026-03-01T14:30:00' }
+          : millis;
+      },
+      opts,
+    ),
+};

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { DATASET_NAMES, type DatasetName } from '../contracts/datasets';
+import { keySegment } from '../contracts/manifest';
+
+/**
+ * The Step Functions payload of a campaign run. It carries references and counts, never data:
+ * AWS caps a state at 256 KB, so anything sized by customers lives in S3 and is named here.
+ */
+
+export const s3Ref = z.object({ bucket: z.string().min(1), key: z.string().min(1) });
+export type S3Ref = z.infer<typeof s3Ref>;
+
+export const STAGES = ['validate', 'features', 'segment', 'score', 'allocate', 'publish'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const runId = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a run id has letters, digits, dash or underscore');
+
+export const trigger = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('s3') }),
+  z.object({ source: z.literal('api'), requestedBy: z.string().min(1) }),
+  z.object({
+    source: z.literal('schedule'),
+    scheduleName: z.string().min(1),
+    scheduledAt: z.string().min(1),
+  }),
+]);
+export type Trigger = z.infer<typeof trigger>;
+
+export const batchRef = z.object({
+  bucket: z.string().min(1),
+  manifestKey: z.string().min(1),
+  /** Object version (or ETag where versioning is off) of the manifest the run started with. */
+  manifestVersion: z.string().min(1),
+  partner: keySegment,
+  batchId: keySegment,
+});
+export type BatchRef = z.infer<typeof batchRef>;
+
+export const campaign = z.object({
+  budget: z.number().positive(),
+  holdoutFraction: z.number().min(0).max(0.5),
+  sendDate: z.iso.date(),
+  seed: z.number().int(),
+});
+export type Campaign = z.infer<typeof campaign>;
+
+export const fileAccount = z.object({
+  dataset: z.enum(DATASET_NAMES as [DatasetName, ...DatasetName[]]),
+  key: z.string(),
+  rowsIn: z.number().int().nonnegative(),
+  accepted: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  quarantine: s3Ref.optional(),
+});
+export type FileAccount = z.infer<typeof fileAccount>;
+
+/** Where and why input was refused, precise enough for a partner to fix the file. */
+export const rejection = z.object({
+  file: z.string(),
+  line: z.number().int().positive().optional(),
+  column: z.string().optional(),
+  rule: z.string(),
+  message: z.string(),
+});
+export type Rejection = z.infer<typeof rejection>;
+
+export const validateOutput = z.object({
+  status: z.enum(['ACCEPTED', 'REJECTED']),
+  asOf: z.iso.date().optional(),
+  curatedPrefix: z.string().optional(),
+  files: z.array(fileAccount),
+  rejection: rejection.optional(),
+});
+export type ValidateOutput = z.infer<typeof validateOutput>;
+
+export const queryRecord = z.object({
+  name: z.string(),
+  queryExecutionId: z.string(),
+  bytesScanned: z.number().nonnegative(),
+  engineMs: z.number().nonnegative(),
+});
+export type QueryRecord = z.infer<typeof queryRecord>;
+
+export const featuresOutput = z.object({
+  scoringFeatures: s3Ref,
+  trainingSet: s3Ref,
+  catalog: s3Ref,
+  customers: z.number().int().nonnegative(),
+  trainingRows: z.number().int().nonnegative(),
+  queries: z.array(queryRecord),
+});
+export type FeaturesOutput = z.infer<typeof featuresOutput>;
+
+export const segmentProfile = z.object({
+  segmentId: z.number().int().nonnegative(),
+  name: z.string(),
+  customers: z.number().int().nonnegative(),
+  revenueShare: z.number(),
+  meanRecencyDays: z.number(),
+  meanFrequency: z.number(),
+  meanMonetary: z.number(),
+});
+export type SegmentProfile = z.infer<typeof segmentProfile>;
+
+export const segmentOutput = z.object({
+  segments: s3Ref,
+  k: z.number().int().positive(),
+  silhouette: z.number(),
+  profiles: z.array(segmentProfile),
+});
+export type SegmentOutput = z.infer<typeof segmentOutput>;
+
+export const arm = z.object({ armId: z.string(), offerId: z.string(), channelId: z.string() });
+export type Arm = z.infer<typeof arm>;
+
+export const scoreOutput = z.object({
+  scores: s3Ref,
+  modelPrefix: s3Ref,
+  arms: z.array(arm),
+  backend: z.string(),
+  metrics: z.object({
+    trainRows: z.number().int(),
+    holdoutRows: z.number().int(),
+    holdoutAuc: z.number(),
+    holdoutQini: z.number(),
+    holdoutLogLoss: z.number(),
+  }),
+});
+export type ScoreOutput = z.infer<typeof scoreOutput>;
+
+export const planSummary = z.object({
+  eligibleCustomers: z.number().int().nonnegative(),
+  targetedCustomers: z.number().int().nonnegative(),
+  holdoutCustomers: z.number().int().nonnegative(),
+  byArm: z.array(
+    z.object({ offerId: z.string(), channelId: z.string(), customers: z.number().int(), spend: z.number() }),
+  ),
+  budget: z.number(),
+  spend: z.number(),
+  contactCost: z.number(),
+  expectedDiscountCost: z.number(),
+  expectedIncrementalConversions: z.number(),
+  expectedIncrementalRevenue: z.number(),
+  expectedIncrementalProfit: z.number(),
+  certificate: z.object({ primal: z.number(), dualBound: z.number(), gap: z.number(), lambda: z.number() }),
+});
+export type PlanSummary = z.infer<typeof planSummary>;
+
+export const allocateOutput = z.object({ plan: s3Ref, summary: planSummary });
+export type AllocateOutput = z.infer<typeof allocateOutput>;
+
+export const publishOutput = z.object({
+  recommendations: z.number().int().nonnegative(),
+  costReport: s3Ref,
+});
+export type PublishOutput = z.infer<typeof publishOutput>;
+
+export const stageOutputs = {
+  validate: validateOutput,
+  features: featuresOutput,
+  segment: segmentOutput,
+  score: scoreOutput,
+  allocate: allocateOutput,
+  publish: publishOutput,
+} as const satisfies Record<StageName, z.ZodType>;
+
+export type StageOutputs = { [S in StageName]: z.infer<(typeof stageOutputs)[S]> };
+
+/** Step Functions' Catch output: Lambda errors carry a JSON Cause, States.* errors plain text. */
+export const caughtError = z.object({ Error: z.string(), Cause: z.string().optional() });
+
+export const runState = z.object({
+  runId,
+  trigger,
+  batch: batchRef,
+  campaign,
+  startedAt: z.iso.datetime(),
+  duplicateOf: runId.optional(),
+  stages: z
+    .object({
+      validate: validateOutput.optional(),
+      features: featuresOutput.optional(),
+      segment: segmentOutput.optional(),
+      score: scoreOutput.optional(),
+      allocate: allocateOutput.optional(),
+      publish: publishOutput.optional(),
+    })
+    .default({}),
+  error: caughtError.optional(),
+});
+export type RunState = z.infer<typeof runState>;
