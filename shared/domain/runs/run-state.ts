@@ -45,6 +45,8 @@ export const campaign = z.object({
   holdoutFraction: z.number().min(0).max(0.5),
   sendDate: z.iso.date(),
   seed: z.number().int(),
+  /** Currency of the batch's prices and of the budget, ISO 4217. */
+  currency: z.string().length(3),
 });
 export type Campaign = z.infer<typeof campaign>;
 

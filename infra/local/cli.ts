@@ -1,0 +1,200 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import ora, { type Ora } from 'ora';
+import { demoBatchDefaults, generateDemoBatch } from '../../shared/demo/generate-demo-batch';
+import { ROLES } from '../../shared/domain/auth/roles';
+import type { CostReport } from '../../shared/domain/reporting/cost-report';
+import type { RunRecord } from '../../shared/domain/runs/run-record';
+import { apiCall, uploadBatchAsPartner } from './partner-upload';
+import { watchNextExecution } from './run-watcher';
+import { startLocalStack } from './stack';
+import { type DemoSummary, formatSummary } from './summary';
+
+const STAGE_LABELS: Record<string, string> = {
+  RegisterRun: 'Register the run',
+  ValidateBatch: 'Validate files against the contracts',
+  BuildFeatures: 'Compute features with Athena SQL',
+  SegmentCustomers: 'Segment customers (k-means)',
+  ScoreCustomers: 'Train and score the response model (TensorFlow.js)',
+  AllocateOffers: 'Allocate offers under the budget',
+  PublishRun: 'Publish recommendations and the cost report',
+  RecordFailure: 'Record why the run failed',
+};
+
+const demoDefaults = demoBatchDefaults();
+const { values: args } = parseArgs({
+  options: {
+    once: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    customers: { type: 'string', default: String(demoDefaults.customers) },
+    seed: { type: 'string', default: String(demoDefaults.seed) },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+/** Progress goes to stderr in --json mode so stdout's last line is the summary. */
+const say = (text: string) => (args.json ? process.stderr : process.stdout).write(`${text}\n`);
+
+async function main(): Promise<void> {
+  const wallStart = Date.now();
+  const root = resolve(import.meta.dirname, '../..');
+  const spinner: Ora = ora({
+    stream: process.stderr,
+    isEnabled: !args.json && process.stderr.isTTY === true,
+  });
+
+  spinner.start(
+    'Starting the embedded AWS stack (S3, DynamoDB Local, Athena over DuckDB, Step Functions, API)',
+  );
+  const stack = await startLocalStack({
+    root,
+    workDir: resolve(root, '.local/stack'),
+    logLevel: args.verbose ? 'INFO' : 'ERROR',
+  });
+  spinner.succeed(`Embedded AWS stack up in ${((Date.now() - wallStart) / 1000).toFixed(1)} s`);
+  const shutdown = async () => {
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  spinner.start('Generating the demo retailer');
+  const batch = await generateDemoBatch(
+    demoBatchDefaults({
+      outDir: resolve(root, '.local/demo'),
+      customers: Number(args.customers),
+      seed: Number(args.seed),
+    }),
+  );
+  spinner.succeed(
+    `Demo retailer: ${batch.stats.customers} customers, ${batch.stats.transactionLines} transaction lines, ${batch.stats.offers} offers on ${batch.stats.channels} channels, ${batch.stats.contacts} past contacts`,
+  );
+
+  const api = stack.endpoints.api;
+  spinner.start(
+    'Uploading the batch as the partner would (presigned URLs from POST /uploads, manifest last)',
+  );
+  const finished = watchNextExecution(stack.executions, {
+    onStageStart: (state) => {
+      const label = STAGE_LABELS[state];
+      if (label) spinner.start(label);
+      if (label && args.json) say(`… ${label}`);
+    },
+    onStageEnd: (state, ms, failed) => {
+      const label = STAGE_LABELS[state];
+      if (!label) return;
+      const text = `${label} (${(ms / 1000).toFixed(1)} s)`;
+      if (failed) spinner.fail(text);
+      else spinner.succeed(text);
+      if (args.json) say(`${failed ? '✗' : '✓'} ${text}`);
+    },
+  });
+  await uploadBatchAsPartner({ endpoint: api, token: stack.tokens.partner }, batch.manifest, {
+    manifestPath: batch.manifestPath,
+    files: batch.files.map((f) => f.path),
+  });
+  spinner.succeed(
+    `Uploaded ${batch.files.length} files and the manifest to s3://${stack.resources.landingBucket}/incoming/${batch.manifest.partner}/${batch.manifest.batchId}/`,
+  );
+
+  const execution = await finished;
+  const runId = execution.name;
+  const run = await apiCall<RunRecord>(
+    { endpoint: api, token: stack.tokens.analyst },
+    'GET',
+    `/runs/${runId}`,
+  );
+  const cost =
+    run.body.status === 'SUCCEEDED'
+      ? await apiCall<CostReport>(
+          { endpoint: api, token: stack.tokens.finance },
+          'GET',
+          `/runs/${runId}/cost-report`,
+        )
+      : undefined;
+  const summary: DemoSummary = {
+    runId,
+    status: run.body.status,
+    wallSeconds: Number(((Date.now() - wallStart) / 1000).toFixed(1)),
+    run: run.body,
+    ...(cost?.status === 200 ? { cost: cost.body } : {}),
+  };
+  say(formatSummary(summary));
+
+  if (args.once) {
+    await stack.stop();
+    if (args.json) process.stdout.write(`${JSON.stringify(toJson(summary))}\n`);
+    process.exit(run.body.status === 'SUCCEEDED' ? 0 : 1);
+  }
+
+  const sample = await firstTargetedCustomer(stack, runId);
+  say(`\nThe API stays up at ${api} (Ctrl+C stops everything). Ready-to-paste requests, one per role:\n`);
+  for (const role of ROLES) {
+    const path = {
+      marketing: `/customers/${sample}/recommendations`,
+      analyst: `/runs/${runId}`,
+      finance: `/runs/${runId}/cost-report`,
+      partner: '/uploads',
+      admin: '/runs',
+    }[role];
+    const post =
+      role === 'partner'
+        ? ` -X POST -H 'content-type: application/json' -d '{"batchId":"next-week","fileName":"customers.csv","contentType":"text/csv"}'`
+        : '';
+    say(`# ${role}\ncurl -s${post} -H 'Authorization: Bearer ${stack.tokens[role]}' ${api}${path}\n`);
+  }
+}
+
+async function firstTargetedCustomer(
+  stack: Awaited<ReturnType<typeof startLocalStack>>,
+  runId: string,
+): Promise<string> {
+  const { readCsvObjects } = await import('../../shared/use-cases/csv-objects');
+  const { S3ObjectStore } = await import('../../shared/adapters/aws/s3-object-store');
+  const store = new S3ObjectStore(stack.s3);
+  for await (const row of readCsvObjects(store, {
+    bucket: stack.resources.lakeBucket,
+    key: `runs/${runId}/plan.csv`,
+  })) {
+    if (row.decision === 'target' && row.customer_id) return row.customer_id;
+  }
+  return 'C000001';
+}
+
+function toJson(summary: DemoSummary) {
+  const plan = summary.run.summary?.plan;
+  return {
+    runId: summary.runId,
+    status: summary.status,
+    wallSeconds: summary.wallSeconds,
+    rows: summary.run.summary?.rows ?? null,
+    files: summary.run.files.map((f) => ({
+      dataset: f.dataset,
+      rowsIn: f.rowsIn,
+      accepted: f.accepted,
+      rejected: f.rejected,
+    })),
+    segments: summary.run.summary?.segments.map((s) => ({ name: s.name, customers: s.customers })) ?? [],
+    targeting: plan?.byArm ?? [],
+    targetedCustomers: plan?.targetedCustomers ?? 0,
+    holdoutCustomers: plan?.holdoutCustomers ?? 0,
+    expectedIncrementalRevenue: plan?.expectedIncrementalRevenue ?? 0,
+    expectedIncrementalProfit: plan?.expectedIncrementalProfit ?? 0,
+    campaignCost: plan?.spend ?? 0,
+    budget: plan?.budget ?? 0,
+    currency: summary.run.campaign.currency,
+    certificateGap: plan?.certificate.gap ?? null,
+    runCost: summary.cost ? { amount: summary.cost.aws.total, currency: summary.cost.aws.currency } : null,
+    model: summary.run.summary?.model ?? null,
+    stageSeconds: Object.fromEntries(
+      Object.entries(summary.run.stages).map(([k, v]) => [k, v.durationMs / 1000]),
+    ),
+    failure: summary.run.failure ?? null,
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  process.exit(1);
+});

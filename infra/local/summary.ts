@@ -1,0 +1,83 @@
+import type { CostReport } from '../../shared/domain/reporting/cost-report';
+import type { RunRecord } from '../../shared/domain/runs/run-record';
+
+export interface DemoSummary {
+  readonly runId: string;
+  readonly status: string;
+  readonly wallSeconds: number;
+  readonly run: RunRecord;
+  readonly cost?: CostReport;
+}
+
+const money = (n: number, currency: string) =>
+  `${currency} ${n.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const count = (n: number) => n.toLocaleString('en-GB');
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`).join('\n');
+}
+
+/** The run as a person reads it after `npm start`. */
+export function formatSummary(s: DemoSummary): string {
+  const run = s.run;
+  const lines = [`\nRun ${s.runId}: ${s.status} (${s.wallSeconds} s wall)`];
+  lines.push(
+    '\nRows per file (rows in = accepted + rejected; rejected rows are in quarantine with their reasons):',
+    table([
+      ['dataset', 'in', 'accepted', 'rejected'],
+      ...run.files.map((f) => [f.dataset, count(f.rowsIn), count(f.accepted), count(f.rejected)]),
+    ]),
+  );
+  if (run.failure) {
+    lines.push(`\nFailed in ${run.failure.stage}: ${run.failure.message}`);
+    return lines.join('\n');
+  }
+  const summary = run.summary;
+  if (!summary) return lines.join('\n');
+  const currency = run.campaign.currency;
+  lines.push(
+    `\nSegments (k-means on RFM, as of ${summary.asOf}):`,
+    table([
+      ['segment', 'customers', 'revenue share', 'mean recency (d)', 'mean frequency'],
+      ...summary.segments.map((g) => [
+        g.name,
+        count(g.customers),
+        `${(g.revenueShare * 100).toFixed(1)}%`,
+        g.meanRecencyDays < 0 ? '-' : g.meanRecencyDays.toFixed(0),
+        g.meanFrequency.toFixed(1),
+      ]),
+    ]),
+  );
+  const plan = summary.plan;
+  lines.push(
+    `\nCustomers targeted per offer and channel (${count(plan.targetedCustomers)} of ${count(plan.eligibleCustomers)} eligible; ${count(plan.holdoutCustomers)} held out as control):`,
+    table([
+      ['offer', 'channel', 'customers', 'spend'],
+      ...plan.byArm.map((a) => [a.offerId, a.channelId, count(a.customers), money(a.spend, currency)]),
+    ]),
+    '',
+    `Expected incremental conversions  ${plan.expectedIncrementalConversions.toFixed(1)}`,
+    `Expected incremental revenue      ${money(plan.expectedIncrementalRevenue, currency)}`,
+    `Expected incremental profit       ${money(plan.expectedIncrementalProfit, currency)}`,
+    `Campaign cost                     ${money(plan.spend, currency)} of a ${money(plan.budget, currency)} budget (contacts ${money(plan.contactCost, currency)}, expected discounts ${money(plan.expectedDiscountCost, currency)})`,
+    `Optimality certificate            primal ${plan.certificate.primal.toFixed(2)}, dual bound ${plan.certificate.dualBound.toFixed(2)}, gap ${(plan.certificate.gap * 100).toFixed(3)}%`,
+    `Response model                    ${summary.model.backend} backend, holdout AUC ${summary.model.holdoutAuc.toFixed(3)}, Qini ${summary.model.holdoutQini.toFixed(3)}`,
+  );
+  if (s.cost) {
+    lines.push(
+      `Run cost on AWS (list prices)     ${s.cost.aws.currency} ${s.cost.aws.total.toFixed(4)}`,
+      table(
+        s.cost.aws.lines
+          .filter((l) => l.cost > 0)
+          .map((l) => [
+            l.service,
+            l.item,
+            `${l.quantity.toPrecision(4)} ${l.unit}`,
+            `${s.cost?.aws.currency} ${l.cost.toFixed(6)}`,
+          ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Feature SQL lives in `./sql/*.sql` and is rendered here. Placeholders are filled only with
+ * validated values (ids, ISO dates, integers) or with SQL this module builds itself, so no input
+ * reaches a query as free text. The Lambda bundle copies `sql/` next to the handler, which is
+ * why files are found relative to this module's URL.
+ */
+
+export const SQL_FILES = [
+  'feature-ctes',
+  'customer-features',
+  'training-set',
+  'top-categories',
+  'offer-economics',
+  'channels',
+  'dataset-counts',
+] as const;
+export type SqlFile = (typeof SQL_FILES)[number];
+
+const cache = new Map<SqlFile, string>();
+
+export function loadSql(name: SqlFile): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}
+
+export const queryParameters = z.object({
+  runId: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  asOf: z.iso.date(),
+  responseWindowDays: z.number().int().min(1).max(365),
+});
+export type QueryParameters = z.infer<typeof queryParameters>;
+
+function render(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (match, key: string) => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`no value for ${match}`);
+    return value;
+  });
+}
+
+/** A category as a SQL string literal, quotes doubled. */
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Category feature columns get stable, identifier-safe names. */
+export function categoryColumnSuffixes(categories: readonly string[]): string[] {
+  const used = new Set<string>();
+  return categories.map((category) => {
+    const base =
+      category
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '_')
+        .replace(/^_|_$/g, '') || 'category';
+    let name = base;
+    for (let n = 2; used.has(name); n += 1) name = `${base}_${n}`;
+    used.add(name);
+    return name;
+  });
+}
+
+function featureCtes(p: QueryParameters, categories: readonly string[]): string {
+  const suffixes = categoryColumnSuffixes(categories);
+  const values = categories
+    .map(
+      (c, i) =>
+        `,\n    SUM(CASE WHEN category = ${literal(c)} AND age_days < 365 THEN line_value ELSE 0 END) AS cat_value_${suffixes[i]}`,
+    )
+    .join('');
+  const shares = suffixes
+    .map(
+      (s) =>
+        `,\n    CASE WHEN ps.monetary_365 > 0 THEN greatest(COALESCE(ps.cat_value_${s}, 0), 0) / ps.monetary_365 ELSE 0 END AS cat_share_${s}`,
+    )
+    .join('');
+  return render(loadSql('feature-ctes'), {
+    run_id: p.runId,
+    category_values: values,
+    category_shares: shares,
+  });
+}
+
+/** The SQL of each feature-stage query for one run. */
+export const featureQueries = {
+  topCategories(params: QueryParameters, limit: number): string {
+    const p = queryParameters.parse(params);
+    return render(loadSql('top-categories'), {
+      run_id: p.runId,
+      as_of: p.asOf,
+      limit: String(Math.trunc(limit)),
+    });
+  },
+  customerFeatures(params: QueryParameters, categories: readonly string[]): string {
+    const p = queryParameters.parse(params);
+    return render(loadSql('customer-features'), {
+      run_id: p.runId,
+      as_of: p.asOf,
+      feature_ctes: featureCtes(p, categories),
+    });
+  },
+  trainingSet(params: QueryParameters, categories: readonly string[]): string {
+    const p = queryParameters.parse(params);
+    return render(loadSql('training-set'), {
+      run_id: p.runId,
+      response_window_days: String(p.responseWindowDays),
+      feature_ctes: featureCtes(p, categories),
+    });
+  },
+  offerEconomics(params: QueryParameters): string {
+    return render(loadSql('offer-economics'), { run_id: queryParameters.parse(params).runId });
+  },
+  channels(params: QueryParameters): string {
+    return render(loadSql('channels'), { run_id: queryParameters.parse(params).runId });
+  },
+  datasetCounts(params: QueryParameters): string {
+    return render(loadSql('dataset-counts'), { run_id: queryParameters.parse(params).runId });
+  },
+};

@@ -1,0 +1,40 @@
+-- What a response to each offer is worth: the mean converted basket from the batch's campaign
+-- history and the gross margin of the offer's target category, with store-wide fallbacks.
+WITH conversions AS (
+  SELECT k.offer_id, COUNT(*) AS conversions, AVG(r.revenue) AS mean_revenue
+  FROM contacts k
+  JOIN responses r ON r.contact_id = k.contact_id AND r.run_id = '{{run_id}}'
+  WHERE k.run_id = '{{run_id}}' AND k."group" = 'treatment' AND r.converted_at IS NOT NULL AND r.revenue > 0
+  GROUP BY k.offer_id
+),
+category_margin AS (
+  SELECT category, 1 - SUM(unit_cost) / SUM(price) AS margin_rate
+  FROM products
+  WHERE run_id = '{{run_id}}' AND unit_cost IS NOT NULL AND price > 0
+  GROUP BY category
+),
+overall AS (
+  SELECT
+    (SELECT 1 - SUM(unit_cost) / SUM(price) FROM products
+      WHERE run_id = '{{run_id}}' AND unit_cost IS NOT NULL AND price > 0) AS margin_rate,
+    (SELECT AVG(r.revenue) FROM responses r
+      WHERE r.run_id = '{{run_id}}' AND r.converted_at IS NOT NULL AND r.revenue > 0) AS mean_revenue
+)
+SELECT
+  o.offer_id,
+  o.name,
+  o.kind,
+  o.target_category,
+  o.discount_pct,
+  CAST(o.valid_from AS VARCHAR) AS valid_from,
+  CAST(o.valid_to AS VARCHAR) AS valid_to,
+  o.max_volume,
+  COALESCE(cv.conversions, 0) AS conversions,
+  COALESCE(cv.mean_revenue, ov.mean_revenue) AS value_per_response,
+  COALESCE(cm.margin_rate, ov.margin_rate) AS margin_rate
+FROM offers o
+CROSS JOIN overall ov
+LEFT JOIN conversions cv ON cv.offer_id = o.offer_id
+LEFT JOIN category_margin cm ON cm.category = o.target_category
+WHERE o.run_id = '{{run_id}}'
+ORDER BY o.offer_id

@@ -1,0 +1,26 @@
+-- Training set: every past contact (treated or held out) with the customer's features as of the
+-- day it was sent, and whether the customer converted within the response window after it.
+WITH spine AS (
+  SELECT k.contact_id AS spine_id, k.customer_id, CAST(k.sent_at AS DATE) AS as_of
+  FROM contacts k
+  WHERE k.run_id = '{{run_id}}'
+),
+{{feature_ctes}}
+SELECT
+  k.contact_id,
+  k.campaign_id,
+  k."group" AS assignment,
+  k.offer_id,
+  k.channel_id,
+  k.discount_pct,
+  CASE
+    WHEN r.converted_at >= k.sent_at AND r.converted_at < k.sent_at + INTERVAL '{{response_window_days}}' DAY THEN 1
+    ELSE 0
+  END AS converted,
+  COALESCE(r.revenue, 0) AS response_revenue,
+  f.*
+FROM contacts k
+JOIN features f ON f.spine_id = k.contact_id
+LEFT JOIN responses r ON r.contact_id = k.contact_id AND r.run_id = '{{run_id}}'
+WHERE k.run_id = '{{run_id}}'
+ORDER BY k.contact_id

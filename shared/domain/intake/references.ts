@@ -1,0 +1,92 @@
+import type { AnyRow } from '../contracts/contract';
+import type { DatasetName } from '../contracts/datasets';
+import type { CellIssue } from './row-issues';
+
+interface Reference {
+  readonly column: string;
+  readonly target: DatasetName;
+  readonly rule: string;
+}
+
+/** The column that identifies a row, unique within its dataset. */
+const IDENTITY: Partial<Record<DatasetName, string>> = {
+  customers: 'customer_id',
+  products: 'product_id',
+  offers: 'offer_id',
+  channels: 'channel_id',
+  transactions: 'line_id',
+  contacts: 'contact_id',
+  responses: 'contact_id',
+};
+
+/** Cross-file rules: a row may only point at rows that exist in the same batch. */
+const REFERENCES: Partial<Record<DatasetName, readonly Reference[]>> = {
+  transactions: [
+    { column: 'customer_id', target: 'customers', rule: 'unknown_customer' },
+    { column: 'product_id', target: 'products', rule: 'unknown_product' },
+  ],
+  contacts: [
+    { column: 'customer_id', target: 'customers', rule: 'unknown_customer' },
+    { column: 'offer_id', target: 'offers', rule: 'unknown_offer' },
+    { column: 'channel_id', target: 'channels', rule: 'unknown_channel' },
+  ],
+  responses: [{ column: 'contact_id', target: 'contacts', rule: 'unknown_contact' }],
+};
+
+/**
+ * The order files are validated in, so that every reference points at a dataset already read.
+ */
+export const VALIDATION_ORDER: readonly DatasetName[] = [
+  'customers',
+  'products',
+  'offers',
+  'channels',
+  'transactions',
+  'contacts',
+  'responses',
+];
+
+/** Ids of the rows accepted so far, per dataset, to check uniqueness and references. */
+export class ReferenceIndex {
+  private readonly ids = new Map<DatasetName, Set<string>>();
+
+  /** Issues for duplicates and dangling references; call `accept` only when the row is kept. */
+  public check(dataset: DatasetName, row: AnyRow): CellIssue[] {
+    const issues: CellIssue[] = [];
+    const idColumn = IDENTITY[dataset];
+    const id = idColumn ? row[idColumn] : undefined;
+    if (idColumn && typeof id === 'string' && this.ids.get(dataset)?.has(id)) {
+      issues.push({
+        column: idColumn,
+        value: id,
+        rule: 'duplicate_id',
+        message: `${idColumn} ${id} appears more than once`,
+      });
+    }
+    for (const ref of REFERENCES[dataset] ?? []) {
+      const value = row[ref.column];
+      if (typeof value !== 'string') continue; // empty optional reference, e.g. a control contact's offer
+      if (!this.ids.get(ref.target)?.has(value)) {
+        issues.push({
+          column: ref.column,
+          value,
+          rule: ref.rule,
+          message: `${ref.column} ${value} is not in ${ref.target}`,
+        });
+      }
+    }
+    return issues;
+  }
+
+  public accept(dataset: DatasetName, row: AnyRow): void {
+    const idColumn = IDENTITY[dataset];
+    const id = idColumn ? row[idColumn] : undefined;
+    if (typeof id !== 'string') return;
+    let set = this.ids.get(dataset);
+    if (!set) {
+      set = new Set();
+      this.ids.set(dataset, set);
+    }
+    set.add(id);
+  }
+}

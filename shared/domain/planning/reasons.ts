@@ -1,0 +1,17 @@
+/** Reason codes a marketer can read, from the figures behind one recommendation. */
+export function reasonCodes(input: {
+  segment: string;
+  pTreated: number;
+  pControl: number;
+  value: number;
+  cost: number;
+  shadowPrice: number;
+}): string[] {
+  const uplift = (input.pTreated - input.pControl) * 100;
+  return [
+    `segment: ${input.segment}`,
+    `uplift: ${uplift >= 0 ? '+' : ''}${uplift.toFixed(1)} points (${(input.pControl * 100).toFixed(1)}% → ${(input.pTreated * 100).toFixed(1)}%)`,
+    `expected profit ${input.value.toFixed(2)} for a spend of ${input.cost.toFixed(2)}`,
+    `beat the budget's price of ${input.shadowPrice.toFixed(3)} per unit of spend`,
+  ];
+}

@@ -1,0 +1,19 @@
+/** One customer's recommended action in one run, as served by the API. */
+export interface Recommendation {
+  readonly customerId: string;
+  readonly runId: string;
+  readonly rank: number;
+  readonly offerId: string;
+  readonly offerName: string;
+  readonly channelId: string;
+  readonly discountPct: number;
+  readonly sendDate: string;
+  readonly segment: string;
+  /** P(response | this action) and P(response | no contact). */
+  readonly pTreated: number;
+  readonly pControl: number;
+  readonly expectedIncrementalProfit: number;
+  readonly expectedCost: number;
+  /** Reason codes a marketer can read. */
+  readonly reasons: readonly string[];
+}

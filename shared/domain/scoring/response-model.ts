@@ -1,0 +1,351 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { type ModelArtifacts, type ModelHeader, packArtifacts, unpackArtifacts } from './artifacts';
+import { ResponseModelError } from './errors';
+import { type ArmCalibration, type ArmQini, evaluateHoldout } from './evaluation';
+import { encodeTargets, maskedBinaryCrossentropy } from './masked-loss';
+import { applyScaler, fitScaler } from './scaler';
+import { permutation, seededRandom, stratifiedSplit } from './split';
+import { initTensorflow } from './tensorflow';
+import {
+  assertFiniteFeatures,
+  type ResolvedOptions,
+  resolveOptions,
+  validateTrainingSet,
+} from './validation';
+
+export type { ModelArtifacts } from './artifacts';
+export { ResponseModelError } from './errors';
+
+/** Historical campaign outcomes: who got which arm, and whether they responded. */
+export interface TrainingSet {
+  rows: number;
+  featureCount: number;
+  /** rows × featureCount, row-major, raw (unscaled) values. */
+  features: Float32Array;
+  /** 0 = control, 1..arms = treatment arm. */
+  arm: Int32Array;
+  /** 1 = responded (converted). */
+  label: Uint8Array;
+}
+
+export interface ResponseModelOptions {
+  seed: number;
+  /** Number of treatment arms, excluding control. */
+  arms: number;
+  /** Units of the shared ReLU layers; default [32, 16]. */
+  hiddenUnits?: number[];
+  /** Default 30. */
+  epochs?: number;
+  /** Default 256. */
+  batchSize?: number;
+  /** Adam learning rate; default 0.005. */
+  learningRate?: number;
+  /** Share of each arm's rows held out for the metrics; default 0.2. */
+  holdoutFraction?: number;
+  /**
+   * L2 penalty on every kernel; default 0.001, 0 disables. Unregularised, 30 epochs overfit the weak
+   * uplift signal: on the synthetic campaign of the tests (20k rows, scored on 40k fresh rows with the
+   * true effect known) the RMSE of predicted uplift was 0.055–0.065 without it and 0.022–0.030 with it.
+   */
+  l2Regularization?: number;
+}
+
+export interface ResponseModelMetrics {
+  trainRows: number;
+  holdoutRows: number;
+  /** ROC AUC of the observed arm's predicted probability against the label, on the holdout. */
+  holdoutAuc: number;
+  /** Qini coefficient of predicted uplift, treated vs control, all arms stacked (see `evaluateHoldout`). */
+  holdoutQini: number;
+  /** Qini coefficient of each treatment arm against control, on the holdout. */
+  holdoutQiniByArm: ArmQini[];
+  /** Log loss of the observed arm's predicted probability, on the holdout. */
+  holdoutLogLoss: number;
+  /** Per arm (0 = control) on the holdout. */
+  calibration: ArmCalibration[];
+  trainingMs: number;
+}
+
+export interface ResponseModel {
+  readonly arms: number;
+  readonly featureCount: number;
+  /** rows × (arms + 1): column 0 = P(response | control), column a = P(response | arm a). */
+  predict(features: Float32Array, rows: number): Float32Array;
+  toArtifacts(): Promise<ModelArtifacts>;
+  /** Frees the network's tensors; the model cannot predict afterwards. */
+  dispose(): void;
+}
+
+// wasm pays a large fixed cost per batch (tfjs's default of 32 makes 100k rows take ~20 s); a batch
+// of 32768 × 32 float32 activations is only 4 MB.
+const PREDICT_BATCH_SIZE = 32768;
+const MAX_SEED = 0x7fffffff;
+
+/**
+ * Trains a multi-treatment response model (TARNet-style: shared ReLU layers, then one sigmoid head per
+ * arm, column 0 = control) on historical outcomes, and scores it on a holdout stratified by arm.
+ * Deterministic for a given seed on a given backend. Throws `ResponseModelError` on invalid input.
+ */
+export async function trainResponseModel(
+  data: TrainingSet,
+  options: ResponseModelOptions,
+): Promise<{ model: ResponseModel; metrics: ResponseModelMetrics }> {
+  const resolved = resolveOptions(options);
+  validateTrainingSet(data, resolved.arms);
+  await initTensorflow();
+  const started = performance.now();
+
+  // Independent seeds per purpose, drawn once, so that e.g. adding a layer does not change the split.
+  const rng = seededRandom(resolved.seed);
+  const splitSeed = uniformInt(rng, 0, MAX_SEED);
+  const shuffleSeed = uniformInt(rng, 0, MAX_SEED);
+  const initSeed = uniformInt(rng, 0, MAX_SEED);
+
+  const split = stratifiedSplit(data.arm, resolved.arms, resolved.holdoutFraction, splitSeed);
+  const train = gatherRows(data, split.train);
+  const holdout = gatherRows(data, split.holdout);
+  const header: ModelHeader = {
+    arms: resolved.arms,
+    featureCount: data.featureCount,
+    scaler: fitScaler(train.features, data.featureCount),
+  };
+
+  const network = buildNetwork(header, resolved, initSeed, train);
+  const optimizer = tf.train.adam(resolved.learningRate);
+  try {
+    network.compile({ optimizer, loss: maskedBinaryCrossentropy });
+    await trainEpochs(network, header, resolved, train, shuffleSeed);
+  } catch (error) {
+    network.dispose();
+    if (error instanceof ResponseModelError) throw error;
+    throw new ResponseModelError('training the response model failed', { cause: error });
+  } finally {
+    // The network does not own an optimizer it was handed, and inference never needs Adam's moments.
+    optimizer.dispose();
+  }
+  const model = new TfResponseModel(network, header);
+  const trainingMs = performance.now() - started;
+
+  const evaluation = evaluateHoldout(
+    holdout.rows === 0 ? new Float32Array(0) : model.predict(holdout.features, holdout.rows),
+    holdout.arm,
+    holdout.label,
+    resolved.arms,
+  );
+  return {
+    model,
+    metrics: {
+      trainRows: train.rows,
+      holdoutRows: holdout.rows,
+      holdoutAuc: evaluation.auc,
+      holdoutQini: evaluation.qini,
+      holdoutQiniByArm: evaluation.qiniByArm,
+      holdoutLogLoss: evaluation.logLoss,
+      calibration: evaluation.calibration,
+      trainingMs,
+    },
+  };
+}
+
+/**
+ * Restores a model saved with `toArtifacts()`, for inference only (it is not compiled for training).
+ * Throws `ResponseModelError` when the artifacts are malformed or do not describe a response model.
+ */
+export async function loadResponseModel(artifacts: ModelArtifacts): Promise<ResponseModel> {
+  const { saved, header } = unpackArtifacts(artifacts);
+  await initTensorflow();
+  let network: tfl.LayersModel;
+  try {
+    network = await tfl.loadLayersModel(tf.io.fromMemory(saved));
+  } catch (error) {
+    throw new ResponseModelError('model artifacts: tfjs could not rebuild the network', { cause: error });
+  }
+  const input = network.inputs[0]?.shape;
+  const output = network.outputs[0]?.shape;
+  if (
+    network.inputs.length !== 1 ||
+    network.outputs.length !== 1 ||
+    input?.[1] !== header.featureCount ||
+    output?.[1] !== header.arms + 1
+  ) {
+    network.dispose();
+    throw new ResponseModelError(
+      `model artifacts: the network maps ${JSON.stringify(input)} to ${JSON.stringify(output)}, ` +
+        `but the header declares ${header.featureCount} features and ${header.arms} arms plus control`,
+    );
+  }
+  return new TfResponseModel(network, header);
+}
+
+class TfResponseModel implements ResponseModel {
+  readonly arms: number;
+  readonly featureCount: number;
+  private disposed = false;
+
+  constructor(
+    private readonly network: tfl.LayersModel,
+    private readonly header: ModelHeader,
+  ) {
+    this.arms = header.arms;
+    this.featureCount = header.featureCount;
+  }
+
+  predict(features: Float32Array, rows: number): Float32Array {
+    this.assertUsable();
+    if (!Number.isInteger(rows) || rows < 0) {
+      throw new ResponseModelError(`rows must be a non-negative integer, got ${rows}`);
+    }
+    if (features.length !== rows * this.featureCount) {
+      throw new ResponseModelError(
+        `features has ${features.length} values; ${rows} rows × ${this.featureCount} features need ${rows * this.featureCount}`,
+      );
+    }
+    if (rows === 0) return new Float32Array(0);
+    assertFiniteFeatures(features, this.featureCount);
+    const scaled = applyScaler(this.header.scaler, features, rows);
+    return tf.tidy(() => {
+      const x = tf.tensor2d(scaled, [rows, this.featureCount]);
+      const y = this.network.predict(x, { batchSize: PREDICT_BATCH_SIZE }) as tf.Tensor;
+      // Copy: on wasm, dataSync() may be a view of backend memory that is reused after tidy().
+      return Float32Array.from(y.dataSync());
+    });
+  }
+
+  async toArtifacts(): Promise<ModelArtifacts> {
+    this.assertUsable();
+    let saved: tf.io.ModelArtifacts | undefined;
+    await this.network.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    if (saved === undefined) throw new ResponseModelError('tfjs did not hand over the model artifacts');
+    return packArtifacts(saved, this.header);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.network.dispose();
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new ResponseModelError('the response model was disposed');
+  }
+}
+
+interface Rows {
+  rows: number;
+  features: Float32Array;
+  arm: Int32Array;
+  label: Uint8Array;
+}
+
+function gatherRows(data: TrainingSet, indices: Int32Array): Rows {
+  const width = data.featureCount;
+  const features = new Float32Array(indices.length * width);
+  const arm = new Int32Array(indices.length);
+  const label = new Uint8Array(indices.length);
+  indices.forEach((row, i) => {
+    features.set(data.features.subarray(row * width, (row + 1) * width), i * width);
+    arm[i] = data.arm[row] as number;
+    label[i] = data.label[row] as number;
+  });
+  return { rows: indices.length, features, arm, label };
+}
+
+function buildNetwork(
+  header: ModelHeader,
+  options: ResolvedOptions,
+  initSeed: number,
+  train: Rows,
+): tfl.Sequential {
+  const network = tfl.sequential();
+  const units = [...options.hiddenUnits, header.arms + 1];
+  units.forEach((n, i) => {
+    const isHeads = i === units.length - 1;
+    network.add(
+      tfl.layers.dense({
+        units: n,
+        activation: isHeads ? 'sigmoid' : 'relu',
+        ...(i === 0 ? { inputShape: [header.featureCount] } : {}),
+        // Seeded per layer: one shared seed would give same-shaped layers identical starting weights.
+        kernelInitializer: tfl.initializers.glorotUniform({ seed: (initSeed + i) % MAX_SEED }),
+        biasInitializer: 'zeros',
+        ...(options.l2Regularization > 0
+          ? { kernelRegularizer: tfl.regularizers.l2({ l2: options.l2Regularization }) }
+          : {}),
+      }),
+    );
+  });
+  // Start each head at its arm's training response rate: with a rare outcome (~8%) a zero bias starts
+  // at 50% and spends many epochs just learning the base rate, miscalibrated if training stops early.
+  const bias = network.layers[network.layers.length - 1]?.weights[1];
+  if (bias === undefined) throw new ResponseModelError('the output layer has no bias to initialise');
+  const logits = tf.tensor1d(armLogits(train, header.arms));
+  bias.write(logits);
+  logits.dispose();
+  return network;
+}
+
+function armLogits(train: Rows, arms: number): number[] {
+  const positives = new Array<number>(arms + 1).fill(0);
+  const counts = new Array<number>(arms + 1).fill(0);
+  for (let i = 0; i < train.rows; i++) {
+    const a = train.arm[i] as number;
+    positives[a] = (positives[a] as number) + (train.label[i] as number);
+    counts[a] = (counts[a] as number) + 1;
+  }
+  return positives.map((p, a) => {
+    // Laplace smoothing keeps an arm with no (or only) responders off ±∞.
+    const rate = (p + 1) / ((counts[a] as number) + 2);
+    return Math.log(rate / (1 - rate));
+  });
+}
+
+async function trainEpochs(
+  network: tfl.Sequential,
+  header: ModelHeader,
+  options: ResolvedOptions,
+  train: Rows,
+  shuffleSeed: number,
+): Promise<void> {
+  const width = header.featureCount;
+  const heads = header.arms + 1;
+  const x = applyScaler(header.scaler, train.features, train.rows);
+  const y = encodeTargets(train.arm, train.label, header.arms);
+  const rng = seededRandom(shuffleSeed);
+  const xEpoch = new Float32Array(x.length);
+  const yEpoch = new Float32Array(y.length);
+  // tfjs's own `shuffle: true` draws from Math.random, so each epoch is reordered here, from the seed.
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const order = permutation(train.rows, rng);
+    order.forEach((row, i) => {
+      xEpoch.set(x.subarray(row * width, (row + 1) * width), i * width);
+      yEpoch.set(y.subarray(row * heads, (row + 1) * heads), i * heads);
+    });
+    const xs = tf.tensor2d(xEpoch, [train.rows, width]);
+    const ys = tf.tensor2d(yEpoch, [train.rows, heads]);
+    try {
+      const history = await network.fit(xs, ys, {
+        epochs: 1,
+        batchSize: options.batchSize,
+        shuffle: false,
+        verbose: 0,
+        yieldEvery: 'never',
+      });
+      const loss = history.history.loss?.[0];
+      if (typeof loss === 'number' && !Number.isFinite(loss)) {
+        throw new ResponseModelError(
+          `the training loss became ${loss} in epoch ${epoch + 1}; lower learningRate (now ${options.learningRate})`,
+        );
+      }
+    } finally {
+      xs.dispose();
+      ys.dispose();
+    }
+  }
+}

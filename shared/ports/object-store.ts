@@ -1,0 +1,32 @@
+import type { Readable } from 'node:stream';
+import type { S3Ref } from '../domain/runs/run-state';
+
+export interface ObjectInfo {
+  readonly key: string;
+  readonly size: number;
+  /** Version id where the bucket is versioned, else the ETag: what identifies these exact bytes. */
+  readonly version: string;
+  readonly lastModified?: Date;
+}
+
+/** A pinned read: the version a run started with, so a mid-run overwrite is never read. */
+export interface VersionedRef extends S3Ref {
+  readonly version?: string;
+}
+
+/** Streams bytes into an object; `finish` completes the upload and returns what was written. */
+export interface ObjectWriter {
+  readonly stream: NodeJS.WritableStream;
+  finish(): Promise<{ bytes: number }>;
+  abort(): Promise<void>;
+}
+
+export interface ObjectStore {
+  head(ref: S3Ref): Promise<ObjectInfo | undefined>;
+  read(ref: VersionedRef): Promise<Readable>;
+  readText(ref: VersionedRef): Promise<string>;
+  write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void>;
+  openWriter(ref: S3Ref, contentType: string): ObjectWriter;
+  copy(from: VersionedRef, to: S3Ref): Promise<void>;
+  list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;
+}

@@ -1,0 +1,249 @@
+import { type AllocationProblem, solveAllocation } from '../domain/allocation';
+import {
+  type CampaignCatalog,
+  type CatalogChannel,
+  campaignCatalog,
+} from '../domain/catalog/campaign-catalog';
+import { actionEconomics, offerValidOn } from '../domain/planning/action-economics';
+import { isHeldOut } from '../domain/planning/holdout';
+import { reasonCodes } from '../domain/planning/reasons';
+import type { PlanSummary, RunState } from '../domain/runs/run-state';
+import type { StageResult } from '../lambda/pipeline-stage';
+import type { ObjectStore } from '../ports/object-store';
+import { booleanCell, numberCell, readCsvObjects, writeCsvObjects } from './csv-objects';
+
+export interface AllocateDeps {
+  readonly store: ObjectStore;
+  readonly lakeBucket: string;
+}
+
+/** The plan file: one row per customer, targeted, held out or left alone. */
+export const PLAN_COLUMNS = [
+  'customer_id',
+  'decision',
+  'offer_id',
+  'channel_id',
+  'discount_pct',
+  'p_treated',
+  'p_control',
+  'expected_profit',
+  'expected_cost',
+  'segment',
+  'runner_up',
+  'reasons',
+] as const;
+
+interface Candidate {
+  customerId: string;
+  pControl: number;
+  arms: Float64Array;
+  heldOut: boolean;
+}
+
+/** Growable typed arrays: the option count is known only after every customer is read. */
+class OptionBuffer {
+  public size = 0;
+  public value = new Float64Array(1024);
+  public cost = new Float64Array(1024);
+  public channel = new Int32Array(1024);
+  public offer = new Int32Array(1024);
+  public arm = new Int32Array(1024);
+
+  public push(value: number, cost: number, channel: number, offer: number, arm: number): void {
+    if (this.size === this.value.length) this.grow();
+    this.value[this.size] = value;
+    this.cost[this.size] = cost;
+    this.channel[this.size] = channel;
+    this.offer[this.size] = offer;
+    this.arm[this.size] = arm;
+    this.size += 1;
+  }
+
+  private grow(): void {
+    const n = this.value.length * 2;
+    const copy = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.value = copy(this.value, (k) => new Float64Array(k));
+    this.cost = copy(this.cost, (k) => new Float64Array(k));
+    this.channel = copy(this.channel, (k) => new Int32Array(k));
+    this.offer = copy(this.offer, (k) => new Int32Array(k));
+    this.arm = copy(this.arm, (k) => new Int32Array(k));
+  }
+}
+
+async function readLookup(store: ObjectStore, ref: { bucket: string; key: string }, column: string) {
+  const map = new Map<string, Record<string, string>>();
+  for await (const r of readCsvObjects(store, ref)) map.set(r.customer_id ?? '', r);
+  return { get: (id: string, fallback = '') => map.get(id)?.[column] ?? fallback, records: map };
+}
+
+/**
+ * Builds the run's plan: every eligible customer × arm becomes an option valued by expected
+ * incremental profit; a random holdout is kept out; the Lagrangian solver picks at most one
+ * option per customer under the budget and the channel and offer capacities.
+ */
+export async function allocateOffers(state: RunState, deps: AllocateDeps): Promise<StageResult<'allocate'>> {
+  const { features, score, segment } = state.stages;
+  if (!features || !score || !segment)
+    throw new Error('allocate needs the features, segment and score outputs');
+  const catalog: CampaignCatalog = campaignCatalog.parse(
+    JSON.parse(await deps.store.readText(features.catalog)),
+  );
+  const { sendDate, budget, holdoutFraction, seed } = state.campaign;
+
+  const offerIndex = new Map(catalog.offers.map((o, i) => [o.offerId, i]));
+  const channelIndex = new Map<string, number>(catalog.channels.map((c, i) => [c.channelId, i]));
+  const arms = score.arms.flatMap((a) => {
+    const offerAt = offerIndex.get(a.offerId);
+    const channelAt = channelIndex.get(a.channelId);
+    const offer = offerAt === undefined ? undefined : catalog.offers[offerAt];
+    const channel = channelAt === undefined ? undefined : catalog.channels[channelAt];
+    if (
+      offerAt === undefined ||
+      channelAt === undefined ||
+      !offer ||
+      !channel ||
+      !offerValidOn(offer, sendDate)
+    )
+      return [];
+    return [{ ...a, offer, channel, offerAt, channelAt }];
+  });
+  const consent = await readLookup(deps.store, features.scoringFeatures, '');
+  const segments = await readLookup(deps.store, segment.segments, 'segment_name');
+  const hasConsent = (customerId: string, channel: CatalogChannel): boolean =>
+    booleanCell(consent.records.get(customerId)?.[`consent_${channel.channelId}`]);
+
+  const candidates: Candidate[] = [];
+  const options = new OptionBuffer();
+  const optionStart: number[] = [0];
+  for await (const r of readCsvObjects(deps.store, score.scores)) {
+    const customerId = r.customer_id ?? '';
+    const candidate: Candidate = {
+      customerId,
+      pControl: numberCell(r.p_control, 0),
+      arms: Float64Array.from(score.arms, (_, i) => numberCell(r[`p_arm_${i + 1}`], 0)),
+      heldOut: isHeldOut(customerId, seed, holdoutFraction),
+    };
+    candidates.push(candidate);
+    if (!candidate.heldOut) {
+      for (const arm of arms) {
+        if (!hasConsent(customerId, arm.channel)) continue;
+        const armAt = score.arms.findIndex((a) => a.armId === arm.armId);
+        const e = actionEconomics(candidate.arms[armAt] ?? 0, candidate.pControl, arm.offer, arm.channel);
+        if (e.value > 0) options.push(e.value, e.cost, arm.channelAt, arm.offerAt, armAt);
+      }
+    }
+    optionStart.push(options.size);
+  }
+
+  const problem: AllocationProblem = {
+    customers: candidates.length,
+    optionStart: Int32Array.from(optionStart),
+    value: options.value.subarray(0, options.size),
+    cost: options.cost.subarray(0, options.size),
+    channel: options.channel.subarray(0, options.size),
+    offer: options.offer.subarray(0, options.size),
+    budget,
+    channelCapacity: Float64Array.from(catalog.channels, (c) => c.capacityPerDay),
+    offerCapacity: Float64Array.from(catalog.offers, (o) => o.maxVolume ?? Number.POSITIVE_INFINITY),
+  };
+  const result = solveAllocation(problem);
+
+  const byArm = new Map<string, { offerId: string; channelId: string; customers: number; spend: number }>();
+  const totals = { contactCost: 0, discountCost: 0, conversions: 0, revenue: 0, profit: 0, spend: 0 };
+  let targeted = 0;
+  const planRows = candidates.map((c, i) => {
+    const choice = result.choice[i] ?? -1;
+    const segmentName = segments.get(c.customerId);
+    if (choice < 0) {
+      return [
+        c.customerId,
+        c.heldOut ? 'holdout' : 'none',
+        '',
+        '',
+        '',
+        '',
+        c.pControl,
+        '',
+        '',
+        segmentName,
+        '',
+        '',
+      ];
+    }
+    const armAt = options.arm[choice] ?? 0;
+    const arm = arms.find((a) => a.armId === score.arms[armAt]?.armId);
+    if (!arm) throw new Error(`option ${choice} points at an unknown arm`);
+    const pTreated = c.arms[armAt] ?? 0;
+    const e = actionEconomics(pTreated, c.pControl, arm.offer, arm.channel);
+    targeted += 1;
+    totals.contactCost += e.contactCost;
+    totals.discountCost += e.expectedDiscountCost;
+    totals.conversions += e.incrementalConversions;
+    totals.revenue += e.incrementalRevenue;
+    totals.profit += e.value;
+    totals.spend += e.cost;
+    const entry = byArm.get(arm.armId) ?? {
+      offerId: arm.offerId,
+      channelId: arm.channelId,
+      customers: 0,
+      spend: 0,
+    };
+    entry.customers += 1;
+    entry.spend += e.cost;
+    byArm.set(arm.armId, entry);
+    const runnerUp = result.runnerUp[i] ?? -1;
+    const reasons = reasonCodes({
+      segment: segmentName,
+      pTreated,
+      pControl: c.pControl,
+      value: e.value,
+      cost: e.cost,
+      shadowPrice: result.certificate.lambda,
+    });
+    return [
+      c.customerId,
+      'target',
+      arm.offerId,
+      arm.channelId,
+      arm.offer.discountPct,
+      pTreated,
+      c.pControl,
+      Number(e.value.toFixed(4)),
+      Number(e.cost.toFixed(4)),
+      segmentName,
+      runnerUp >= 0 ? (score.arms[options.arm[runnerUp] ?? 0]?.armId ?? '') : '',
+      reasons.join(' | '),
+    ];
+  });
+  const planRef = { bucket: deps.lakeBucket, key: `runs/${state.runId}/plan.csv` };
+  await writeCsvObjects(deps.store, planRef, PLAN_COLUMNS, planRows);
+
+  const heldOut = candidates.filter((c) => c.heldOut).length;
+  const summary: PlanSummary = {
+    eligibleCustomers: candidates.length - heldOut,
+    targetedCustomers: targeted,
+    holdoutCustomers: heldOut,
+    byArm: [...byArm.values()].sort((a, b) => b.customers - a.customers),
+    budget,
+    spend: totals.spend,
+    contactCost: totals.contactCost,
+    expectedDiscountCost: totals.discountCost,
+    expectedIncrementalConversions: totals.conversions,
+    expectedIncrementalRevenue: totals.revenue,
+    expectedIncrementalProfit: totals.profit,
+    certificate: {
+      primal: result.certificate.primal,
+      dualBound: result.certificate.dualBound,
+      gap: result.certificate.gap,
+      lambda: result.certificate.lambda,
+    },
+  };
+  return {
+    output: { plan: planRef, summary },
+    counts: { customers: candidates.length, options: options.size, targeted, holdout: heldOut },
+  };
+}

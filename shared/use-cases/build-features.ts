@@ -1,0 +1,107 @@
+import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
+import { ConfigurationError } from '../domain/errors';
+import { featureQueries, type QueryParameters } from '../domain/features/feature-queries';
+import type { QueryRecord, RunState } from '../domain/runs/run-state';
+import type { StageResult } from '../lambda/pipeline-stage';
+import type { ObjectStore } from '../ports/object-store';
+import type { CompletedQuery, QueryEngine, ResultRow } from '../ports/query-engine';
+
+export interface BuildFeaturesDeps {
+  readonly store: ObjectStore;
+  readonly queries: QueryEngine;
+  readonly lakeBucket: string;
+}
+
+/** Days after a send in which a conversion counts as a response. */
+export const RESPONSE_WINDOW_DAYS = 14;
+/** Category shares become features for this many top categories. */
+export const FEATURE_CATEGORIES = 8;
+
+async function collect(rows: AsyncIterable<ResultRow>): Promise<ResultRow[]> {
+  const out: ResultRow[] = [];
+  for await (const row of rows) out.push(row);
+  return out;
+}
+
+const num = (v: string | null | undefined): number =>
+  v === null || v === undefined || v === '' ? Number.NaN : Number(v);
+
+/**
+ * Computes the run's features with SQL over its curated snapshot: scoring features for every
+ * customer as of the cut-off, a point-in-time training set from the campaign history, and the
+ * offer and channel catalogue. Large results stay in S3 as the engine wrote them.
+ */
+export async function buildFeatures(
+  state: RunState,
+  deps: BuildFeaturesDeps,
+): Promise<StageResult<'features'>> {
+  const asOf = state.stages.validate?.asOf;
+  if (!asOf) throw new ConfigurationError('the validate stage did not establish a cut-off date (asOf)');
+  const params: QueryParameters = { runId: state.runId, asOf, responseWindowDays: RESPONSE_WINDOW_DAYS };
+  const records: QueryRecord[] = [];
+  const run = async (name: string, sql: string): Promise<CompletedQuery> => {
+    const done = await deps.queries.run(name, sql);
+    records.push({
+      name,
+      queryExecutionId: done.queryExecutionId,
+      bytesScanned: done.bytesScanned,
+      engineMs: done.engineMs,
+    });
+    return done;
+  };
+  const small = async (name: string, sql: string): Promise<ResultRow[]> =>
+    collect(deps.queries.rows((await run(name, sql)).queryExecutionId));
+
+  const categories = (await small('top_categories', featureQueries.topCategories(params, FEATURE_CATEGORIES)))
+    .map((r) => r.category)
+    .filter((c): c is string => typeof c === 'string' && c.length > 0);
+  const scoring = await run('customer_features', featureQueries.customerFeatures(params, categories));
+  const training = await run('training_set', featureQueries.trainingSet(params, categories));
+  const offers = await small('offer_economics', featureQueries.offerEconomics(params));
+  const channels = await small('channels', featureQueries.channels(params));
+  const [counts] = await small('dataset_counts', featureQueries.datasetCounts(params));
+
+  const catalog: CampaignCatalog = campaignCatalog.parse({
+    asOf,
+    categories,
+    offers: offers.map((o) => ({
+      offerId: o.offer_id,
+      name: o.name,
+      kind: o.kind,
+      targetCategory: o.target_category ?? null,
+      discountPct: num(o.discount_pct),
+      validFrom: o.valid_from,
+      validTo: o.valid_to,
+      maxVolume: o.max_volume === null || o.max_volume === undefined ? null : num(o.max_volume),
+      valuePerResponse: Number.isFinite(num(o.value_per_response)) ? num(o.value_per_response) : 0,
+      marginRate: Number.isFinite(num(o.margin_rate)) ? num(o.margin_rate) : 0,
+      historicalConversions: num(o.conversions),
+    })),
+    channels: channels.map((c) => ({
+      channelId: c.channel_id,
+      costPerContact: num(c.cost_per_contact),
+      capacityPerDay: num(c.capacity_per_day),
+    })),
+  });
+  const catalogRef = { bucket: deps.lakeBucket, key: `runs/${state.runId}/catalog.json` };
+  await deps.store.write(catalogRef, JSON.stringify(catalog, null, 2), 'application/json');
+
+  const customers = num(counts?.customers);
+  const trainingRows = num(counts?.contacts);
+  return {
+    output: {
+      scoringFeatures: scoring.result,
+      trainingSet: training.result,
+      catalog: catalogRef,
+      customers,
+      trainingRows,
+      queries: records,
+    },
+    counts: {
+      customers,
+      trainingRows,
+      queries: records.length,
+      bytesScanned: records.reduce((s, r) => s + r.bytesScanned, 0),
+    },
+  };
+}

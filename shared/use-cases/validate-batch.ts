@@ -1,0 +1,147 @@
+import { REQUIRED_DATASETS } from '../domain/contracts/datasets';
+import { batchPrefix, type Manifest, manifest as manifestSchema } from '../domain/contracts/manifest';
+import { ReferenceIndex, VALIDATION_ORDER } from '../domain/intake/references';
+import { CURATED_ROOT } from '../domain/lake/catalog';
+import type { FileAccount, Rejection, RunState } from '../domain/runs/run-state';
+import type { StageResult } from '../lambda/pipeline-stage';
+import type { ObjectStore } from '../ports/object-store';
+import type { RunRepository } from '../ports/run-repository';
+import { type IntakeLimits, validateFile } from './intake/validate-file';
+
+export interface ValidateBatchDeps {
+  readonly store: ObjectStore;
+  readonly runs: RunRepository;
+  readonly lakeBucket: string;
+  readonly limits: IntakeLimits;
+}
+
+const MANIFEST = 'manifest.json';
+const DAY_MILLIS = 86_400_000;
+
+/** Where a run's refused rows go: one JSON Lines file per dataset. */
+export function quarantinePrefix(state: RunState): string {
+  return `quarantine/${state.batch.partner}/${state.batch.batchId}/${state.runId}/`;
+}
+
+/**
+ * Validates a batch: the manifest, then every file it lists in reference order. A batch that
+ * cannot be trusted ends REJECTED with one precise reason; otherwise its accepted rows are the
+ * run's curated snapshot and every refused row is in quarantine.
+ */
+export async function validateBatch(
+  state: RunState,
+  deps: ValidateBatchDeps,
+): Promise<StageResult<'validate'>> {
+  const files: FileAccount[] = [];
+  const finish = async (rejection?: Rejection, asOf?: string): Promise<StageResult<'validate'>> => {
+    await deps.runs.recordFiles(state.runId, files);
+    const totals = files.reduce(
+      (t, f) => ({
+        rowsIn: t.rowsIn + f.rowsIn,
+        accepted: t.accepted + f.accepted,
+        rejected: t.rejected + f.rejected,
+      }),
+      { rowsIn: 0, accepted: 0, rejected: 0 },
+    );
+    const counts = { files: files.length, ...totals };
+    return rejection
+      ? { output: { status: 'REJECTED', files, rejection }, counts }
+      : {
+          output: { status: 'ACCEPTED', files, curatedPrefix: `${CURATED_ROOT}/`, ...(asOf ? { asOf } : {}) },
+          counts,
+        };
+  };
+
+  const parsed = await readManifest(state, deps.store);
+  if ('rule' in parsed) return finish(parsed);
+  const manifest = parsed;
+
+  const missing = REQUIRED_DATASETS.filter((d) => !manifest.files.some((f) => f.dataset === d));
+  if (missing.length > 0) {
+    return finish({
+      file: MANIFEST,
+      column: 'files',
+      rule: 'missing_dataset',
+      message: `the batch must include ${missing.join(', ')}`,
+    });
+  }
+
+  const prefix = batchPrefix(state.batch.partner, state.batch.batchId);
+  const pinned = new Map<string, string>();
+  for (const f of manifest.files) {
+    const info = await deps.store.head({ bucket: state.batch.bucket, key: prefix + f.key });
+    if (!info) {
+      return finish({
+        file: f.key,
+        rule: 'missing_file',
+        message: `the manifest lists ${f.key} but s3://${state.batch.bucket}/${prefix}${f.key} does not exist`,
+      });
+    }
+    pinned.set(f.key, info.version);
+  }
+
+  const index = new ReferenceIndex();
+  let lastTransaction: number | undefined;
+  for (const dataset of VALIDATION_ORDER) {
+    const file = manifest.files.find((f) => f.dataset === dataset);
+    if (!file) continue;
+    const outcome = await validateFile(
+      {
+        source: { bucket: state.batch.bucket, key: prefix + file.key, version: pinned.get(file.key) },
+        file,
+        runId: state.runId,
+        lakeBucket: deps.lakeBucket,
+        quarantinePrefix: quarantinePrefix(state),
+      },
+      { store: deps.store, index, limits: deps.limits },
+    );
+    files.push(outcome.account);
+    if (!outcome.ok) return finish(outcome.rejection);
+    if (dataset === 'transactions') lastTransaction = outcome.maxTimestamp;
+  }
+  return finish(undefined, manifest.asOf ?? dayAfter(lastTransaction));
+}
+
+async function readManifest(state: RunState, store: ObjectStore): Promise<Manifest | Rejection> {
+  const text = await store.readText({
+    bucket: state.batch.bucket,
+    key: state.batch.manifestKey,
+    version: state.batch.manifestVersion,
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return {
+      file: MANIFEST,
+      rule: 'manifest_json',
+      message: `the manifest is not valid JSON: ${(error as Error).message}`,
+    };
+  }
+  const result = manifestSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    return {
+      file: MANIFEST,
+      ...(path ? { column: path } : {}),
+      rule: 'manifest_schema',
+      message: `${path || 'manifest'}: ${issue?.message ?? 'is invalid'}`,
+    };
+  }
+  const m = result.data;
+  if (m.partner !== state.batch.partner || m.batchId !== state.batch.batchId) {
+    return {
+      file: MANIFEST,
+      column: 'partner',
+      rule: 'manifest_location',
+      message: `the manifest names partner ${m.partner} and batch ${m.batchId} but was uploaded under ${state.batch.partner}/${state.batch.batchId}`,
+    };
+  }
+  return m;
+}
+
+function dayAfter(millis: number | undefined): string | undefined {
+  if (millis === undefined) return undefined;
+  return new Date(Math.floor(millis / DAY_MILLIS) * DAY_MILLIS + DAY_MILLIS).toISOString().slice(0, 10);
+}
