@@ -1,0 +1,176 @@
+import { type DuckDBConnection, quotedIdentifier, quotedString } from '@duckdb/node-api';
+import type { LakeStorage, LakeTableLocation } from './athena-types';
+import type { LakeMirror } from './lake-mirror';
+import { skipNonCode } from './sql-text';
+
+const DUCKDB_TYPE: Record<LakeStorage, string> = {
+  string: 'VARCHAR',
+  int: 'INTEGER',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+};
+
+/**
+ * The DuckDB views `<database>.<table>` over the mirrored Parquet files, typed like the Glue
+ * tables: catalog columns cast to their types plus the partition key as VARCHAR. A view is
+ * re-created only when its table's mirrored files (keys or ETags) changed, because binding
+ * read_parquet reads the schema of every file.
+ */
+export class LakeViews {
+  private readonly signatures = new Map<string, string>();
+  private readonly broken = new Map<string, string>();
+
+  constructor(
+    private readonly database: string,
+    private readonly tables: readonly LakeTableLocation[],
+    private readonly mirror: LakeMirror,
+  ) {}
+
+  /** Brings the views in line with the mirror; call after LakeMirror.refresh, on the query connection. */
+  async refresh(connection: DuckDBConnection): Promise<void> {
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quotedIdentifier(this.database)}`);
+    for (const table of this.tables) {
+      const files = this.mirror.filesOf(table);
+      const signature = files.map((file) => `${file.key}\t${file.etag}`).join('\n');
+      if (this.signatures.get(table.name) === signature) continue;
+      const view = `${quotedIdentifier(this.database)}.${quotedIdentifier(table.name)}`;
+      try {
+        await connection.run(`CREATE OR REPLACE VIEW ${view} AS ${viewBody(table, this.mirror)}`);
+        this.broken.delete(table.name);
+      } catch (error) {
+        // Only queries reading this table should fail, with DuckDB's reason.
+        this.broken.set(table.name, error instanceof Error ? error.message : String(error));
+        await connection.run(`DROP VIEW IF EXISTS ${view}`);
+      }
+      this.signatures.set(table.name, signature);
+    }
+  }
+
+  /** Why the table's view could not be created, if it could not. */
+  brokenReason(table: LakeTableLocation): string | undefined {
+    return this.broken.get(table.name);
+  }
+}
+
+function viewBody(table: LakeTableLocation, mirror: LakeMirror): string {
+  const columns = table.columns.filter((column) => column.name !== table.partitionKey);
+  const partition = quotedIdentifier(table.partitionKey);
+  if (mirror.filesOf(table).length === 0) {
+    // read_parquet fails on a glob that matches nothing; an empty table reads as no rows.
+    const nulls = columns.map(
+      (c) => `CAST(NULL AS ${DUCKDB_TYPE[c.storage]}) AS ${quotedIdentifier(c.name)}`,
+    );
+    return `SELECT ${[...nulls, `CAST(NULL AS VARCHAR) AS ${partition}`].join(', ')} WHERE false`;
+  }
+  const casts = columns.map((c) => {
+    const name = quotedIdentifier(c.name);
+    return `CAST(${name} AS ${DUCKDB_TYPE[c.storage]}) AS ${name}`;
+  });
+  const glob = quotedString(`${mirror.tableDir(table)}/**/*.parquet`);
+  // hive_types pins the partition column to VARCHAR whatever its values look like: Glue's key is a string.
+  const source =
+    `read_parquet(${glob}, hive_partitioning = true, union_by_name = true, ` +
+    `hive_types = {${quotedString(table.partitionKey)}: VARCHAR})`;
+  return `SELECT ${[...casts, `CAST(${partition} AS VARCHAR) AS ${partition}`].join(', ')} FROM ${source}`;
+}
+
+/**
+ * The lake tables a query reads, from DuckDB's own parser (json_serialize_sql, which parses
+ * without binding: binding would expand the views and lose their names). Unqualified names
+ * resolve to the query's database, as Athena does with QueryExecutionContext.Database. A CTE
+ * named like a lake table is counted as that table.
+ */
+export async function referencedTables(
+  connection: DuckDBConnection,
+  sql: string,
+  database: string,
+  tables: readonly LakeTableLocation[],
+): Promise<LakeTableLocation[]> {
+  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+  const tree: unknown = JSON.parse(String(reader.getRowsJson()[0]?.[0] ?? '{}'));
+  const found = new Set<LakeTableLocation>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const ref = node as Record<string, unknown>;
+    if (ref.type === 'BASE_TABLE' && typeof ref.table_name === 'string') {
+      const schema =
+        typeof ref.schema_name === 'string' && ref.schema_name !== '' ? ref.schema_name : database;
+      const table = tables.find((t) => t.name.toLowerCase() === String(ref.table_name).toLowerCase());
+      if (table && schema.toLowerCase() === database.toLowerCase()) found.add(table);
+    }
+    Object.values(ref).forEach(visit);
+  };
+  visit(tree);
+  return [...found];
+}
+
+/**
+ * Approximates Athena's DataScannedInBytes as the size of the Parquet files of the tables the
+ * query reads. Athena reads only the needed columns and row groups, so this over-counts; it
+ * does honour partition pruning the way Athena bills it: when the SQL compares the partition key
+ * with string literals (`run_id = 'x'`, `'x' = run_id`, `run_id IN ('x', 'y')`), only those
+ * partitions count. The literals are applied to every referenced table with that key, which
+ * under-counts a join where only one side is filtered.
+ */
+export function estimateScannedBytes(
+  sql: string,
+  referenced: readonly LakeTableLocation[],
+  mirror: LakeMirror,
+): number {
+  let bytes = 0;
+  for (const table of referenced) {
+    const values = partitionLiterals(sql, table.partitionKey);
+    for (const file of mirror.filesOf(table)) {
+      const pruned = values.size > 0 && (file.partition === undefined || !values.has(file.partition));
+      if (!pruned) bytes += file.size;
+    }
+  }
+  return bytes;
+}
+
+/** String literals the SQL compares `partitionKey` with, by equality or IN. */
+export function partitionLiterals(sql: string, partitionKey: string): Set<string> {
+  const code = blankComments(sql);
+  const key = `(?<![\\w$])(?:"?[\\w$]+"?\\.)*"?${escapeRegExp(partitionKey)}"?`;
+  const literal = `'((?:[^']|'')*)'`;
+  const values = new Set<string>();
+  const unquote = (text: string) => text.replaceAll("''", "'");
+  for (const match of code.matchAll(new RegExp(`${key}\\s*=\\s*${literal}`, 'gi'))) {
+    values.add(unquote(match[1] ?? ''));
+  }
+  for (const match of code.matchAll(new RegExp(`${literal}\\s*=\\s*${key}(?![\\w$])`, 'gi'))) {
+    values.add(unquote(match[1] ?? ''));
+  }
+  for (const match of code.matchAll(new RegExp(`${key}\\s+IN\\s*\\(([^)]*)\\)`, 'gi'))) {
+    for (const item of (match[1] ?? '').matchAll(new RegExp(literal, 'g')))
+      values.add(unquote(item[1] ?? ''));
+  }
+  return values;
+}
+
+/** The SQL with comments replaced by spaces, so that commented-out predicates do not count. */
+function blankComments(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const next = skipNonCode(sql, i);
+    if (next === i) {
+      out += sql.charAt(i++);
+      continue;
+    }
+    const isComment = sql[i] === '-' || sql[i] === '/';
+    out += isComment ? ' '.repeat(next - i) : sql.slice(i, next);
+    i = next;
+  }
+  return out;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
