@@ -62,7 +62,7 @@ export function formatSummary(s: DemoSummary): string {
     `Expected incremental profit       ${money(plan.expectedIncrementalProfit, currency)}`,
     `Campaign cost                     ${money(plan.spend, currency)} of a ${money(plan.budget, currency)} budget (contacts ${money(plan.contactCost, currency)}, expected discounts ${money(plan.expectedDiscountCost, currency)})`,
     `Optimality certificate            primal ${plan.certificate.primal.toFixed(2)}, dual bound ${plan.certificate.dualBound.toFixed(2)}, gap ${(plan.certificate.gap * 100).toFixed(3)}%`,
-    `Response model                    ${summary.model.backend} backend, holdout AUC ${summary.model.holdoutAuc.toFixed(3)}, Qini ${summary.model.holdoutQini.toFixed(3)}`,
+    `Response model                    ${summary.model.backend} backend, holdout AUC ${summary.model.holdoutAuc?.toFixed(3) ?? 'n/a'}, Qini ${summary.model.holdoutQini?.toFixed(3) ?? 'n/a'}`,
   );
   if (s.cost) {
     lines.push(

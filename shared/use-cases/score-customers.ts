@@ -24,6 +24,7 @@ export class NoRandomizedHistoryError extends DomainError {
 }
 
 const armKey = (offerId: string, channelId: string): string => `${offerId}|${channelId}`;
+const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 interface TrainingRows {
   vector: FeatureVector;
@@ -193,9 +194,9 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       metrics: {
         trainRows: metrics.trainRows,
         holdoutRows: metrics.holdoutRows,
-        holdoutAuc: metrics.holdoutAuc,
-        holdoutQini: metrics.holdoutQini,
-        holdoutLogLoss: metrics.holdoutLogLoss,
+        holdoutAuc: finiteOrNull(metrics.holdoutAuc),
+        holdoutQini: finiteOrNull(metrics.holdoutQini),
+        holdoutLogLoss: finiteOrNull(metrics.holdoutLogLoss),
       },
     },
     counts: { trainingContacts: training.rows, arms: training.arms.length, customersScored: written.rows },

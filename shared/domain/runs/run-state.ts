@@ -124,12 +124,13 @@ export const scoreOutput = z.object({
   modelPrefix: s3Ref,
   arms: z.array(arm),
   backend: z.string(),
+  /** Holdout metrics; null where undefined (e.g. no responders in the holdout). */
   metrics: z.object({
     trainRows: z.number().int(),
     holdoutRows: z.number().int(),
-    holdoutAuc: z.number(),
-    holdoutQini: z.number(),
-    holdoutLogLoss: z.number(),
+    holdoutAuc: z.number().nullable(),
+    holdoutQini: z.number().nullable(),
+    holdoutLogLoss: z.number().nullable(),
   }),
 });
 export type ScoreOutput = z.infer<typeof scoreOutput>;

@@ -1,0 +1,358 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCall, uploadBatchAsPartner } from '#infra/local/partner-upload';
+import { watchNextExecution } from '#infra/local/run-watcher';
+import { type LocalStack, startLocalStack } from '#infra/local/stack';
+import { type DemoBatch, demoBatchDefaults, generateDemoBatch } from '#shared/demo/generate-demo-batch';
+import { Random } from '#shared/demo/random';
+import type { TruthRecord } from '#shared/demo/truth';
+import type { Role } from '#shared/domain/auth/roles';
+import { campaignCatalog } from '#shared/domain/catalog/campaign-catalog';
+import type { Manifest } from '#shared/domain/contracts/manifest';
+import type { Recommendation } from '#shared/domain/recommendations/recommendation';
+import type { CostReport } from '#shared/domain/reporting/cost-report';
+import type { RunRecord } from '#shared/domain/runs/run-record';
+import { STAGES } from '#shared/domain/runs/run-state';
+
+const root = resolve(import.meta.dirname, '../..');
+const CUSTOMERS = 4000;
+
+let stack: LocalStack;
+let work: string;
+let batch: DemoBatch;
+let run: RunRecord;
+
+const as = (role: Role) => ({ endpoint: stack.endpoints.api, token: stack.tokens[role] });
+const getRun = async (runId: string) =>
+  (await apiCall<RunRecord>(as('analyst'), 'GET', `/runs/${runId}`)).body;
+
+async function deliver(manifest: Manifest, manifestPath: string, files: string[]): Promise<RunRecord> {
+  const finished = watchNextExecution(stack.executions);
+  await uploadBatchAsPartner(as('partner'), manifest, { manifestPath, files });
+  const execution = await finished;
+  return getRun(execution.name);
+}
+
+async function lakeText(key: string): Promise<string> {
+  const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.resources.lakeBucket, Key: key }));
+  return (await out.Body?.transformToString()) ?? '';
+}
+
+function readTruth(path: string): Map<string, TruthRecord> {
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
+  return new Map(lines.map((l) => JSON.parse(l) as TruthRecord).map((t) => [t.customer_id, t]));
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'campaign-e2e-'));
+  stack = await startLocalStack({ root, workDir: join(work, 'stack') });
+  batch = await generateDemoBatch(
+    demoBatchDefaults({ outDir: join(work, 'batch-1'), customers: CUSTOMERS, seed: 7, batchId: 'batch-1' }),
+  );
+  run = await deliver(
+    batch.manifest,
+    batch.manifestPath,
+    batch.files.map((f) => f.path),
+  );
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a campaign run, from files dropped into S3 to an authorized API answer', () => {
+  it('succeeds and records every stage with its timing and counts', () => {
+    expect(run.failure).toBeUndefined();
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.trigger.source).toBe('s3');
+    expect(Object.keys(run.stages).sort()).toEqual([...STAGES].sort());
+    for (const stage of STAGES) {
+      expect(run.stages[stage]?.status).toBe('SUCCEEDED');
+      expect(run.stages[stage]?.durationMs).toBeGreaterThan(0);
+      expect(run.stages[stage]?.usage.lambdaInvocations).toBe(1);
+    }
+    // Each stage saw every customer: a skipped or canned stage would not match the batch.
+    expect(run.stages.features?.counts.customers).toBe(CUSTOMERS);
+    expect(run.stages.segment?.counts.customers).toBe(CUSTOMERS);
+    expect(run.stages.score?.counts.customersScored).toBe(CUSTOMERS);
+    expect(run.stages.allocate?.counts.customers).toBe(CUSTOMERS);
+    expect(run.stages.publish?.counts.recommendations).toBe(run.summary?.plan.targetedCustomers);
+  });
+
+  it('accounts for every row and quarantines exactly the planted bad rows with their reasons', async () => {
+    for (const file of run.files) {
+      const listed = batch.manifest.files.find((f) => f.dataset === file.dataset);
+      expect(file.rowsIn).toBe(listed?.rows);
+      expect(file.rowsIn).toBe(file.accepted + file.rejected);
+    }
+    const planted = batch.plantedBadRows;
+    expect(planted.length).toBeGreaterThan(0);
+    expect(run.files.reduce((n, f) => n + f.rejected, 0)).toBe(planted.length);
+    for (const dataset of new Set(planted.map((p) => p.dataset))) {
+      const account = run.files.find((f) => f.dataset === dataset);
+      if (!account?.quarantine) throw new Error(`no quarantine file for ${dataset}`);
+      const rows = (await lakeText(account.quarantine.key))
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l) as { line: number; issues: { column: string; rule: string }[] });
+      const expected = planted
+        .filter((p) => p.dataset === dataset)
+        .map((p) => `${p.line}:${p.column}:${p.rule}`);
+      const found = rows.flatMap((r) => r.issues.map((i) => `${r.line}:${i.column}:${i.rule}`));
+      expect(found.sort()).toEqual(expected.sort());
+    }
+  });
+
+  it('segments every customer', () => {
+    const segments = run.summary?.segments ?? [];
+    expect(segments.length).toBeGreaterThanOrEqual(3);
+    expect(segments.reduce((n, s) => n + s.customers, 0)).toBe(CUSTOMERS);
+    expect(new Set(segments.map((s) => s.name)).size).toBe(segments.length);
+  });
+
+  it('stays within the budget and proves how close the plan is to optimal', () => {
+    const plan = run.summary?.plan;
+    if (!plan) throw new Error('no plan summary');
+    expect(plan.targetedCustomers).toBeGreaterThan(0);
+    expect(plan.spend).toBeLessThanOrEqual(plan.budget + 1e-6);
+    expect(plan.expectedIncrementalProfit).toBeGreaterThan(0);
+    expect(plan.certificate.dualBound).toBeGreaterThanOrEqual(plan.certificate.primal - 1e-6);
+    expect(plan.certificate.gap).toBeLessThan(0.01);
+    expect(plan.holdoutCustomers).toBeGreaterThan(0);
+  });
+
+  it('earns, under the planted truth, far more than random plans of the same size', async () => {
+    // Prepare: the truth's probabilities and response values with the run's own offer and channel economics.
+    const truth = readTruth(batch.truthPath);
+    const catalog = campaignCatalog.parse(JSON.parse(await lakeText(`runs/${run.runId}/catalog.json`)));
+    const offers = new Map(catalog.offers.map((o) => [o.offerId, o]));
+    const channels = new Map<string, number>(catalog.channels.map((c) => [c.channelId, c.costPerContact]));
+    const trueProfit = (customer: string, arm: string): number => {
+      const t = truth.get(customer);
+      const [offerId = '', channelId = ''] = arm.split('|');
+      const offer = offers.get(offerId);
+      const pTreated = t?.arms[arm];
+      const cost = channels.get(channelId);
+      if (!t || !offer || pTreated === undefined || cost === undefined) return Number.NaN;
+      const value = t.value_of_response;
+      return (
+        (pTreated - t.p_control) * value * offer.marginRate -
+        pTreated * (offer.discountPct / 100) * value -
+        cost
+      );
+    };
+    const plan = parse(await lakeText(`runs/${run.runId}/plan.csv`), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const targeted = plan.filter((r) => r.decision === 'target');
+
+    // Act: the plan's true profit, and that of random plans contacting as many customers.
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const planProfit = targeted.map((r) => trueProfit(r.customer_id ?? '', `${r.offer_id}|${r.channel_id}`));
+    const candidates = plan.filter((r) => r.decision !== 'holdout').map((r) => r.customer_id ?? '');
+    const random = Random.stream('e2e-random-plans');
+    const randomTotals = Array.from({ length: 25 }, () => {
+      const pool = [...candidates];
+      let total = 0;
+      for (let i = 0; i < targeted.length; i += 1) {
+        const j = random.int(i, pool.length - 1);
+        [pool[i], pool[j]] = [pool[j] ?? '', pool[i] ?? ''];
+        const customer = pool[i] ?? '';
+        const arms = Object.keys(truth.get(customer)?.arms ?? {});
+        if (arms.length > 0) total += trueProfit(customer, arms[random.int(0, arms.length - 1)] ?? '');
+      }
+      return total;
+    });
+
+    // Assess: every chosen arm is one the customer can receive, and the plan beats chance by far.
+    expect(planProfit.every(Number.isFinite)).toBe(true);
+    const best = Math.max(...randomTotals);
+    expect(sum(planProfit)).toBeGreaterThan(0);
+    expect(sum(planProfit)).toBeGreaterThan(best + Math.abs(best));
+    for (const r of plan.filter((p) => p.decision === 'holdout')) expect(r.offer_id).toBe('');
+  });
+
+  it('serves a customer recommendations to marketing, analyst and admin only', async () => {
+    const plan = parse(await lakeText(`runs/${run.runId}/plan.csv`), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const chosen = plan.find((r) => r.decision === 'target');
+    if (!chosen) throw new Error('nobody targeted');
+    for (const role of ['marketing', 'analyst', 'admin'] as const) {
+      const answer = await apiCall<{ runId: string; recommendations: Recommendation[] }>(
+        as(role),
+        'GET',
+        `/customers/${chosen.customer_id}/recommendations`,
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.body.runId).toBe(run.runId);
+      expect(answer.body.recommendations).toHaveLength(1);
+      expect(answer.body.recommendations[0]).toMatchObject({
+        customerId: chosen.customer_id,
+        offerId: chosen.offer_id,
+        channelId: chosen.channel_id,
+        segment: chosen.segment,
+      });
+      expect(answer.body.recommendations[0]?.reasons.length).toBeGreaterThan(0);
+    }
+    for (const role of ['finance', 'partner'] as const) {
+      const refused = await apiCall(as(role), 'GET', `/customers/${chosen.customer_id}/recommendations`);
+      expect(refused.status).toBe(403);
+    }
+    const anonymous = await fetch(`${stack.endpoints.api}/customers/${chosen.customer_id}/recommendations`);
+    expect(anonymous.status).toBe(401);
+    const forged = await apiCall(
+      { endpoint: stack.endpoints.api, token: `${stack.tokens.admin}x` },
+      'GET',
+      '/runs',
+    );
+    expect(forged.status).toBe(401);
+  });
+
+  it("gives finance the run's cost report and refuses marketing", async () => {
+    const report = await apiCall<CostReport>(as('finance'), 'GET', `/runs/${run.runId}/cost-report`);
+    expect(report.status).toBe(200);
+    expect(report.body.aws.total).toBeGreaterThan(0);
+    const athena = report.body.aws.lines.find((l) => l.service === 'Athena');
+    expect(athena?.quantity).toBeGreaterThan(0);
+    expect(report.body.campaign.spend).toBeCloseTo(run.summary?.plan.spend ?? Number.NaN, 6);
+    expect(report.body.expectedReturn.incrementalProfit).toBeCloseTo(
+      run.summary?.plan.expectedIncrementalProfit ?? 0,
+      6,
+    );
+    expect((await apiCall(as('marketing'), 'GET', `/runs/${run.runId}/cost-report`)).status).toBe(403);
+  });
+
+  it('lists runs for every role and gives the same manifest one run', async () => {
+    const again = await apiCall<{ runId: string }>(as('marketing'), 'POST', '/runs', {
+      partner: batch.manifest.partner,
+      batchId: batch.manifest.batchId,
+    });
+    expect(again.status).toBe(202);
+    await stack.executions.get(
+      stack.executions.list().find((e) => e.name === again.body.runId)?.executionArn ?? '',
+    )?.done;
+    const duplicate = await getRun(again.body.runId);
+    expect(duplicate.status).toBe('DUPLICATE');
+    expect(duplicate.duplicateOf).toBe(run.runId);
+    const listed = await apiCall<{ runs: { runId: string }[] }>(as('partner'), 'GET', '/runs');
+    expect(listed.body.runs.map((r) => r.runId)).toEqual(
+      expect.arrayContaining([run.runId, again.body.runId]),
+    );
+  });
+
+  it('rejects a POST /runs body naming the field at fault', async () => {
+    const bad = await apiCall<{ field: string }>(as('admin'), 'POST', '/runs', {
+      partner: 'demo-retail',
+      batchId: 'a/b',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('body.batchId');
+  });
+
+  it('confines a partner upload URL to its own prefix', async () => {
+    const grant = await apiCall<{ key: string; url: string }>(as('partner'), 'POST', '/uploads', {
+      batchId: 'b9',
+      fileName: 'customers.csv',
+      contentType: 'text/csv',
+    });
+    expect(grant.status).toBe(201);
+    expect(grant.body.key).toBe('incoming/demo-retail/b9/customers.csv');
+    expect(new URL(grant.body.url).pathname).toBe(
+      `/${stack.resources.landingBucket}/incoming/demo-retail/b9/customers.csv`,
+    );
+    const escape = await apiCall(as('partner'), 'POST', '/uploads', {
+      batchId: 'b9',
+      fileName: '../../x.csv',
+    });
+    expect(escape.status).toBe(400);
+  });
+});
+
+describe('a batch that cannot be trusted', () => {
+  it('fails with the file, line, column and rule, keeps the file in quarantine, publishes nothing, and runs cleanly once corrected', async () => {
+    // Prepare: a second delivery whose transactions file lost its quantity column.
+    const second = await generateDemoBatch(
+      demoBatchDefaults({
+        outDir: join(work, 'batch-2'),
+        customers: 600,
+        seed: 11,
+        batchId: 'batch-2',
+        gzip: false,
+      }),
+    );
+    const transactions = second.files.find((f) => f.dataset === 'transactions');
+    if (!transactions) throw new Error('no transactions file');
+    const good = readFileSync(transactions.path);
+    const lines = good.toString('utf8').split('\n');
+    const drop = (lines[0] ?? '').split(',').indexOf('quantity');
+    const broken = lines
+      .map((l) =>
+        l === ''
+          ? l
+          : l
+              .split(',')
+              .filter((_, i) => i !== drop)
+              .join(','),
+      )
+      .join('\n');
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    const withFile = (bytes: Buffer | string): Manifest => ({
+      ...second.manifest,
+      files: second.manifest.files.map((f) =>
+        f.dataset === 'transactions' ? { ...f, sha256: sha(bytes) } : f,
+      ),
+    });
+    const manifestPath = join(work, 'batch-2', 'manifest.json');
+    const others = second.files.filter((f) => f.dataset !== 'transactions').map((f) => f.path);
+
+    // Act: deliver the broken batch.
+    writeFileSync(transactions.path, broken);
+    writeFileSync(manifestPath, JSON.stringify(withFile(broken)));
+    const failed = await deliver(withFile(broken), manifestPath, [...others, transactions.path]);
+
+    // Assess: a reason a person can act on, the file in quarantine, the published run unchanged.
+    expect(failed.status).toBe('FAILED');
+    expect(failed.failure).toMatchObject({
+      stage: 'validate',
+      file: 'transactions.csv',
+      line: 1,
+      column: 'quantity',
+      rule: 'missing_column',
+    });
+    const kept = await stack.s3.send(
+      new HeadObjectCommand({
+        Bucket: stack.resources.lakeBucket,
+        Key: `quarantine/demo-retail/batch-2/${failed.runId}/files/transactions.csv`,
+      }),
+    );
+    expect(kept.ContentLength).toBe(Buffer.byteLength(broken));
+    const published = await apiCall<{ runId: string }>(
+      as('analyst'),
+      'GET',
+      '/customers/C000001/recommendations',
+    );
+    expect(published.body.runId).toBe(run.runId);
+
+    // Act: the partner corrects the file and sends the manifest again.
+    writeFileSync(transactions.path, good);
+    writeFileSync(manifestPath, JSON.stringify(withFile(good)));
+    const fixed = await deliver(withFile(good), manifestPath, [transactions.path]);
+
+    // Assess: the corrected batch runs cleanly and becomes the published run.
+    expect(fixed.failure).toBeUndefined();
+    expect(fixed.status).toBe('SUCCEEDED');
+    const now = await apiCall<{ runId: string }>(as('analyst'), 'GET', '/customers/C000001/recommendations');
+    expect(now.body.runId).toBe(fixed.runId);
+  });
+});
