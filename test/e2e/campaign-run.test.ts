@@ -3,11 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, uploadBatchAsPartner } from '#infra/local/partner-upload';
 import { watchNextExecution } from '#infra/local/run-watcher';
 import { type LocalStack, startLocalStack } from '#infra/local/stack';
+import { weeklyCampaignSchedule } from '#infra/topology/triggers';
 import { type DemoBatch, demoBatchDefaults, generateDemoBatch } from '#shared/demo/generate-demo-batch';
 import { Random } from '#shared/demo/random';
 import type { TruthRecord } from '#shared/demo/truth';
@@ -251,6 +253,36 @@ describe('a campaign run, from files dropped into S3 to an authorized API answer
     );
   });
 
+  it("plans again on the partner's latest batch when the weekly schedule fires", async () => {
+    // The input EventBridge Scheduler sends (infra/stateless-stack.ts), delivered the same way.
+    const sfn = new SFNClient({
+      region: 'us-east-1',
+      endpoint: stack.endpoints.sfn,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const finished = watchNextExecution(stack.executions);
+    await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: stack.resources.stateMachineArn,
+        input: JSON.stringify({
+          source: 'campaign-optimizer.schedule',
+          scheduleName: weeklyCampaignSchedule.name,
+          scheduledAt: '2026-11-09T06:00:00Z',
+          partner: batch.manifest.partner,
+        }),
+      }),
+    );
+    const scheduled = await getRun((await finished).name);
+    expect(scheduled.status).toBe('SUCCEEDED');
+    expect(scheduled.trigger).toEqual({
+      source: 'schedule',
+      scheduleName: weeklyCampaignSchedule.name,
+      scheduledAt: '2026-11-09T06:00:00Z',
+    });
+    expect(scheduled.batch.manifestKey).toBe(run.batch.manifestKey);
+    expect(scheduled.summary?.plan.targetedCustomers).toBeGreaterThan(0);
+  });
+
   it('rejects a POST /runs body naming the field at fault', async () => {
     const bad = await apiCall<{ field: string }>(as('admin'), 'POST', '/runs', {
       partner: 'demo-retail',
@@ -316,6 +348,12 @@ describe('a batch that cannot be trusted', () => {
     const manifestPath = join(work, 'batch-2', 'manifest.json');
     const others = second.files.filter((f) => f.dataset !== 'transactions').map((f) => f.path);
 
+    const before = await apiCall<{ runId: string }>(
+      as('analyst'),
+      'GET',
+      '/customers/C000001/recommendations',
+    );
+
     // Act: deliver the broken batch.
     writeFileSync(transactions.path, broken);
     writeFileSync(manifestPath, JSON.stringify(withFile(broken)));
@@ -342,7 +380,7 @@ describe('a batch that cannot be trusted', () => {
       'GET',
       '/customers/C000001/recommendations',
     );
-    expect(published.body.runId).toBe(run.runId);
+    expect(published.body.runId).toBe(before.body.runId);
 
     // Act: the partner corrects the file and sends the manifest again.
     writeFileSync(transactions.path, good);
