@@ -61,7 +61,7 @@ export const pipelineFunctions = {
     entry: 'functions/pipeline/build-features.ts',
     memoryMb: 512,
     timeoutSeconds: 900,
-    env: [...stageEnv, 'athenaWorkgroup', 'athenaDatabase', 'athenaResultsBucket'],
+    env: [...stageEnv, 'athenaWorkgroup', 'athenaDatabase'],
     access: {
       runsTable: 'read-write',
       lakeBucket: 'read-write',
