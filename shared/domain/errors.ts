@@ -22,6 +22,17 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** A request a person must correct, naming the field at fault. */
+export class InvalidRequestError extends DomainError {
+  public readonly field: string;
+
+  public constructor(field: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidRequestError';
+    this.field = field;
+  }
+}
+
 /** The caller is who they say, but may not do this. */
 export class PermissionError extends DomainError {
   public constructor(message: string, options?: ErrorOptions) {

@@ -1,5 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ConflictError, DomainError, NotFoundError, PermissionError } from '../domain/errors';
+import {
+  ConflictError,
+  DomainError,
+  InvalidRequestError,
+  NotFoundError,
+  PermissionError,
+} from '../domain/errors';
 import { logger } from './logger';
 
 /** An error meant for the caller: its status and message are safe to show. */
@@ -60,6 +66,9 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyStructur
  */
 export function toHttpResponse(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof HttpError) return json(error.statusCode, { message: error.message, ...error.details });
+  if (error instanceof InvalidRequestError) {
+    return json(400, { message: `${error.field}: ${error.message}`, field: error.field });
+  }
   if (error instanceof NotFoundError) return json(404, { message: error.message });
   if (error instanceof PermissionError) return json(403, { message: error.message });
   if (error instanceof ConflictError) return json(409, { message: error.message });

@@ -1,6 +1,21 @@
 import type { Readable } from 'node:stream';
 import type { S3Ref } from '../domain/runs/run-state';
 
+/** A pinned read found different bytes: the object was overwritten after the run started. */
+export class ObjectChangedError extends Error {
+  public constructor(ref: S3Ref, options?: ErrorOptions) {
+    super(`s3://${ref.bucket}/${ref.key} changed after it was pinned`, options);
+    this.name = 'ObjectChangedError';
+  }
+}
+
+export class ObjectNotFoundError extends Error {
+  public constructor(ref: S3Ref, options?: ErrorOptions) {
+    super(`s3://${ref.bucket}/${ref.key} does not exist`, options);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
 export interface ObjectInfo {
   readonly key: string;
   readonly size: number;
@@ -23,6 +38,7 @@ export interface ObjectWriter {
 
 export interface ObjectStore {
   head(ref: S3Ref): Promise<ObjectInfo | undefined>;
+  /** Throws ObjectNotFoundError, or ObjectChangedError when the pinned version is gone. */
   read(ref: VersionedRef): Promise<Readable>;
   readText(ref: VersionedRef): Promise<string>;
   write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void>;

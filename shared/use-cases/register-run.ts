@@ -40,8 +40,8 @@ async function resolve(input: RegisterRunInput, deps: RegisterRunDeps): Promise<
     // Unlike S3 notifications, EventBridge's S3 events carry the key as is, not URL-encoded.
     const key = event.detail.object.key;
     const version =
-      event.detail.object['version-id'] ??
-      event.detail.object.etag ??
+      event.detail.object['version-id'] ||
+      event.detail.object.etag ||
       (await deps.store.head({ bucket: event.detail.bucket.name, key }))?.version;
     if (!version) throw new NoBatchError(`s3://${event.detail.bucket.name}/${key} no longer exists`);
     const batch = batchFromKey(event.detail.bucket.name, key, version);
@@ -93,7 +93,8 @@ async function claim(deps: RegisterRunDeps, claimKey: string, runId: string): Pr
   const owner = await deps.runs.claimBatch(claimKey, runId);
   if (owner === undefined || owner === runId) return undefined;
   const previous = await deps.runs.get(owner);
-  if (previous?.status !== 'FAILED') return owner;
+  // An owner without a run record died while registering; it must not block the manifest forever.
+  if (previous && previous.status !== 'FAILED') return owner;
   const stillOwner = await deps.runs.claimBatch(claimKey, runId, owner);
   return stillOwner === undefined ? undefined : stillOwner;
 }

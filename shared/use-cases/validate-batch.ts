@@ -4,7 +4,7 @@ import { ReferenceIndex, VALIDATION_ORDER } from '../domain/intake/references';
 import { CURATED_ROOT } from '../domain/lake/catalog';
 import type { FileAccount, Rejection, RunState } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
-import type { ObjectStore } from '../ports/object-store';
+import { ObjectChangedError, ObjectNotFoundError, type ObjectStore } from '../ports/object-store';
 import type { RunRepository } from '../ports/run-repository';
 import { type IntakeLimits, validateFile } from './intake/validate-file';
 
@@ -103,11 +103,30 @@ export async function validateBatch(
 }
 
 async function readManifest(state: RunState, store: ObjectStore): Promise<Manifest | Rejection> {
-  const text = await store.readText({
-    bucket: state.batch.bucket,
-    key: state.batch.manifestKey,
-    version: state.batch.manifestVersion,
-  });
+  let text: string;
+  try {
+    text = await store.readText({
+      bucket: state.batch.bucket,
+      key: state.batch.manifestKey,
+      version: state.batch.manifestVersion,
+    });
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) {
+      return {
+        file: MANIFEST,
+        rule: 'manifest_missing',
+        message: `there is no manifest at ${state.batch.manifestKey}`,
+      };
+    }
+    if (error instanceof ObjectChangedError) {
+      return {
+        file: MANIFEST,
+        rule: 'file_changed',
+        message: 'the manifest was replaced after the run started; the new manifest starts its own run',
+      };
+    }
+    throw error;
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

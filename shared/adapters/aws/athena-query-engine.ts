@@ -82,6 +82,8 @@ export class AthenaQueryEngine implements QueryEngine {
       const state = execution?.Status?.State;
       if (execution && state === 'SUCCEEDED') return execution;
       if (state === 'FAILED' || state === 'CANCELLED') {
+        // Athena bills what a failed or cancelled query scanned too.
+        currentMeter()?.athenaQuery(execution?.Statistics?.DataScannedInBytes ?? 0);
         throw new QueryFailedError(name, execution?.Status?.StateChangeReason ?? state);
       }
       await sleep(pollMs);

@@ -7,6 +7,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { InvalidRequestError } from '../../domain/errors';
 import {
   type Failure,
   type RunRecord,
@@ -191,6 +192,19 @@ function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** Only a cursor this API issued is accepted: it names a run item of the listing index. */
 function decodeCursor(cursor: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const valid =
+      key.gsi1pk === RUN_LIST_PARTITION &&
+      typeof key.gsi1sk === 'string' &&
+      typeof key.pk === 'string' &&
+      key.pk.startsWith('run#') &&
+      Object.keys(key).length === 3;
+    if (valid) return key;
+  } catch {
+    // an undecodable cursor gets the same answer as a foreign one, below
+  }
+  throw new InvalidRequestError('query.cursor', 'is not a cursor this API issued');
 }

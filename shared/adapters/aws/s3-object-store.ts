@@ -10,7 +10,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Ref } from '../../domain/runs/run-state';
-import type { ObjectInfo, ObjectStore, ObjectWriter, VersionedRef } from '../../ports/object-store';
+import {
+  ObjectChangedError,
+  type ObjectInfo,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type ObjectWriter,
+  type VersionedRef,
+} from '../../ports/object-store';
 
 /** S3 behind the ObjectStore port. Versioned reads pin the exact bytes a run started with. */
 export class S3ObjectStore implements ObjectStore {
@@ -30,20 +37,31 @@ export class S3ObjectStore implements ObjectStore {
       throw error;
     }
   }
-
   public async read(ref: VersionedRef): Promise<Readable> {
-    const out = await this.s3.send(
-      new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...versionOf(ref) }),
-    );
+    const out = await this.get(ref);
     if (!(out.Body instanceof Readable)) throw new Error(`s3://${ref.bucket}/${ref.key} returned no stream`);
     return out.Body;
   }
-
   public async readText(ref: VersionedRef): Promise<string> {
-    const out = await this.s3.send(
-      new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...versionOf(ref) }),
-    );
+    const out = await this.get(ref);
     return (await out.Body?.transformToString('utf8')) ?? '';
+  }
+
+  private async get(ref: VersionedRef) {
+    try {
+      return await this.s3.send(
+        new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...versionOf(ref) }),
+      );
+    } catch (error) {
+      const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (name === 'PreconditionFailed' || $metadata?.httpStatusCode === 412) {
+        throw new ObjectChangedError(ref, { cause: error });
+      }
+      if (name === 'NoSuchKey' || name === 'NoSuchVersion' || $metadata?.httpStatusCode === 404) {
+        throw new ObjectNotFoundError(ref, { cause: error });
+      }
+      throw error;
+    }
   }
 
   public async write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void> {
@@ -87,6 +105,7 @@ export class S3ObjectStore implements ObjectStore {
         Bucket: to.bucket,
         Key: to.key,
         CopySource: from.version && !isEtag(from.version) ? `${source}?versionId=${from.version}` : source,
+        ...(from.version && isEtag(from.version) ? { CopySourceIfMatch: `"${from.version}"` } : {}),
       }),
     );
   }

@@ -46,7 +46,8 @@ function build<T extends StoredValue, O extends ColumnOptions>(
   opts: O,
 ): Column<T, RequiredOf<O>> {
   const optional = opts.optional === true;
-  const schema = z.union([z.string(), z.undefined()]).transform((raw, ctx): T | null => {
+  // optional(): a column the file does not have arrives as an absent key, not as undefined.
+  const schema = z.string().optional().transform((raw, ctx): T | null => {
     const text = raw?.trim() ?? '';
     if (text === '') {
       if (!optional)
@@ -76,9 +77,11 @@ export function ruleOfIssue(issue: z.core.$ZodIssue): string {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?(Z|[+-](?:0\d|1[0-4]):?[0-5]\d)?$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
@@ -87,7 +90,8 @@ export function isoDateToMillis(text: string): number {
   const m = ISO_DATE.exec(text);
   if (!m) return Number.NaN;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const millis = Date.UTC(year, month - 1, day);
+  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+  const millis = new Date(0).setUTCFullYear(year, month - 1, day);
   const back = new Date(millis);
   return back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day
     ? millis
@@ -172,7 +176,10 @@ export const column = {
       (text) => {
         if (!INTEGER.test(text)) return { rule: 'integer', message: 'must be a whole number' };
         const value = Number(text);
-        if (!Number.isSafeInteger(value)) return { rule: 'integer_range', message: 'is out of range' };
+        // Stored as a 32-bit integer (Parquet INT32, Athena int).
+        if (value < INT32_MIN || value > INT32_MAX) {
+          return { rule: 'integer_range', message: `must be between ${INT32_MIN} and ${INT32_MAX}` };
+        }
         return withinBounds(value, opts.min, opts.max);
       },
       opts,
@@ -182,9 +189,11 @@ export const column = {
     build<number, O>(
       'double',
       (text) => {
-        if (!NUMBER.test(text))
-          return { rule: 'number', message: 'must be a number with a dot as decimal separator' };
-        return withinBounds(Number(text), opts.min, opts.max);
+        const value = Number(text);
+        if (!NUMBER.test(text) || !Number.isFinite(value)) {
+          return { rule: 'number', message: 'must be a finite number with a dot as decimal separator' };
+        }
+        return withinBounds(value, opts.min, opts.max);
       },
       opts,
     ),

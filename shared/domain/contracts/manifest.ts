@@ -44,7 +44,11 @@ export const manifestFile = z
     key: fileName.describe('File name inside the batch folder.'),
     format: z.literal('csv'),
     compression: z.enum(['none', 'gzip']).default('none'),
-    delimiter: z.string().length(1).default(','),
+    delimiter: z
+      .string()
+      .length(1)
+      .refine((d) => !['"', '\n', '\r'].includes(d), 'must not be a quote or a line break')
+      .default(','),
     rows: z.number().int().nonnegative().describe('Expected number of data rows, header excluded.'),
     sha256: z
       .string()

@@ -92,9 +92,8 @@ export const featureQueries = {
   topCategories(params: QueryParameters, limit: number): string {
     const p = queryParameters.parse(params);
     return render(loadSql('top-categories'), {
-      run_id: p.runId,
-      as_of: p.asOf,
-      limit: String(Math.trunc(limit)),
+      run_id: p.runId,      as_of: p.asOf,
+      limit: String(z.number().int().min(1).max(100).parse(limit)),
     });
   },
   customerFeatures(params: QueryParameters, categories: readonly string[]): string {
@@ -112,9 +111,12 @@ export const featureQueries = {
       response_window_days: String(p.responseWindowDays),
       feature_ctes: featureCtes(p, categories),
     });
-  },
-  offerEconomics(params: QueryParameters): string {
-    return render(loadSql('offer-economics'), { run_id: queryParameters.parse(params).runId });
+  },  offerEconomics(params: QueryParameters): string {
+    const p = queryParameters.parse(params);
+    return render(loadSql('offer-economics'), {
+      run_id: p.runId,
+      response_window_days: String(p.responseWindowDays),
+    });
   },
   channels(params: QueryParameters): string {
     return render(loadSql('channels'), { run_id: queryParameters.parse(params).runId });

@@ -61,6 +61,7 @@ class ByteCap extends Transform {
 
 const CSV_RULES: Record<string, string> = {
   CSV_QUOTE_NOT_CLOSED: 'unterminated_quote',
+  INVALID_OPENING_QUOTE: 'invalid_quote',
   CSV_INVALID_CLOSING_QUOTE: 'invalid_quote',
   CSV_MAX_RECORD_SIZE: 'record_too_long',
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'invalid_quote',
@@ -74,7 +75,13 @@ export function openCsvSource(raw: Readable, options: CsvSourceOptions): CsvSour
   const hash = createHash('sha256');
   let bytes = 0;
   const tap = new PassThrough();
+  let first = true;
   tap.on('data', (chunk: Buffer) => {
+    if (first && !options.gzip && chunk[0] === 0x1f && chunk[1] === 0x8b) {
+      tap.destroy(new CsvFormatError('gzip', 'the file is gzip-compressed but the manifest says compression none'));
+      return;
+    }
+    first = false;
     hash.update(chunk);
     bytes += chunk.length;
   });
@@ -98,6 +105,8 @@ export function openCsvSource(raw: Readable, options: CsvSourceOptions): CsvSour
     bom: true,
     delimiter: options.delimiter,
     relax_column_count: true,
+    // A stray quote inside an unquoted value (5" screen) is data, not a broken file.
+    relax_quotes: true,
     skip_empty_lines: true,
     max_record_size: options.maxRecordChars,
     info: true,
@@ -106,12 +115,17 @@ export function openCsvSource(raw: Readable, options: CsvSourceOptions): CsvSour
   text.pipe(parser);
 
   let digest: { sha256: string; bytes: number } | undefined;
+  let crlfDrift = 0;
   async function* records(): AsyncIterable<CsvRecord> {
     try {
       for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
         // info.lines is where the record ended; a quoted field may span lines, so count back.
-        const embedded = item.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
-        yield { line: item.info.lines - embedded, fields: item.record };
+        // info.lines is where the record ended, and csv-parse counts a quoted CRLF as two lines:
+        // count the record's own breaks back, and every quoted CRLF so far as one.
+        const text = item.record.join('');
+        const breaks = text.match(/\r\n|\r|\n/g)?.length ?? 0;
+        crlfDrift += text.match(/\r\n/g)?.length ?? 0;
+        yield { line: item.info.lines - crlfDrift - breaks, fields: item.record };
       }
     } catch (error) {
       if (error instanceof CsvFormatError) throw error;

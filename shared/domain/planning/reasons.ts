@@ -7,7 +7,8 @@ export function reasonCodes(input: {
   cost: number;
   shadowPrice: number;
 }): string[] {
-  const uplift = (input.pTreated - input.pControl) * 100;
+  // Rounded first, so a tiny negative uplift does not print as "-0.0".
+  const uplift = Math.round((input.pTreated - input.pControl) * 1000) / 10 || 0;
   return [
     `segment: ${input.segment}`,
     `uplift: ${uplift >= 0 ? '+' : ''}${uplift.toFixed(1)} points (${(input.pControl * 100).toFixed(1)}% → ${(input.pTreated * 100).toFixed(1)}%)`,

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { contractFor } from '../../domain/contracts/datasets';
 import type { ManifestFile } from '../../domain/contracts/manifest';
@@ -7,7 +8,7 @@ import type { ReferenceIndex } from '../../domain/intake/references';
 import { validateRecord } from '../../domain/intake/row-validator';
 import { lakeTables } from '../../domain/lake/catalog';
 import type { FileAccount, Rejection } from '../../domain/runs/run-state';
-import type { ObjectStore, VersionedRef } from '../../ports/object-store';
+import { ObjectChangedError, type ObjectStore, type VersionedRef } from '../../ports/object-store';
 import { CuratedPartWriter } from './curated-part-writer';
 import { QuarantineWriter } from './quarantine-writer';
 
@@ -61,7 +62,22 @@ export async function validateFile(
     bucket: job.lakeBucket,
     key: `${job.quarantinePrefix}${file.dataset}.jsonl`,
   });
-  const source = openCsvSource(await deps.store.read(job.source), {
+  let raw: Readable;
+  try {
+    raw = await deps.store.read(job.source);
+  } catch (error) {
+    if (!(error instanceof ObjectChangedError)) throw error;
+    return {
+      ok: false,
+      account: { dataset: file.dataset, key: file.key, rowsIn: 0, accepted: 0, rejected: 0 },
+      rejection: {
+        file: file.key,
+        rule: 'file_changed',
+        message: 'the file was overwritten after the run started; upload it again followed by the manifest',
+      },
+    };
+  }
+  const source = openCsvSource(raw, {
     gzip: file.compression === 'gzip',
     delimiter: file.delimiter,
     maxDecompressedBytes: deps.limits.maxDecompressedBytes,

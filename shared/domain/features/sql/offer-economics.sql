@@ -1,11 +1,17 @@
--- What a response to each offer is worth: the mean converted basket from the batch's campaign
--- history and the gross margin of the offer's target category, with store-wide fallbacks.
-WITH conversions AS (
-  SELECT k.offer_id, COUNT(*) AS conversions, AVG(r.revenue) AS mean_revenue
+-- What a response to each offer is worth: the mean converted basket of treated contacts that
+-- converted within the response window, and the gross margin of the offer's target category,
+-- with store-wide fallbacks.
+WITH treated_conversions AS (
+  SELECT k.offer_id, r.revenue
   FROM contacts k
   JOIN responses r ON r.contact_id = k.contact_id AND r.run_id = '{{run_id}}'
-  WHERE k.run_id = '{{run_id}}' AND k."group" = 'treatment' AND r.converted_at IS NOT NULL AND r.revenue > 0
-  GROUP BY k.offer_id
+  WHERE k.run_id = '{{run_id}}' AND k."group" = 'treatment' AND r.revenue > 0
+    AND r.converted_at >= k.sent_at AND r.converted_at < k.sent_at + INTERVAL '{{response_window_days}}' DAY
+),
+conversions AS (
+  SELECT offer_id, COUNT(*) AS conversions, AVG(revenue) AS mean_revenue
+  FROM treated_conversions
+  GROUP BY offer_id
 ),
 category_margin AS (
   SELECT category, 1 - SUM(unit_cost) / SUM(price) AS margin_rate
@@ -16,9 +22,7 @@ category_margin AS (
 overall AS (
   SELECT
     (SELECT 1 - SUM(unit_cost) / SUM(price) FROM products
-      WHERE run_id = '{{run_id}}' AND unit_cost IS NOT NULL AND price > 0) AS margin_rate,
-    (SELECT AVG(r.revenue) FROM responses r
-      WHERE r.run_id = '{{run_id}}' AND r.converted_at IS NOT NULL AND r.revenue > 0) AS mean_revenue
+      WHERE run_id = '{{run_id}}' AND unit_cost IS NOT NULL AND price > 0) AS margin_rate,    (SELECT AVG(revenue) FROM treated_conversions) AS mean_revenue
 )
 SELECT
   o.offer_id,

@@ -12,12 +12,15 @@ SELECT
   k."group" AS assignment,
   k.offer_id,
   k.channel_id,
-  k.discount_pct,
-  CASE
+  k.discount_pct,  CASE
     WHEN r.converted_at >= k.sent_at AND r.converted_at < k.sent_at + INTERVAL '{{response_window_days}}' DAY THEN 1
     ELSE 0
   END AS converted,
-  COALESCE(r.revenue, 0) AS response_revenue,
+  CASE
+    WHEN r.converted_at >= k.sent_at AND r.converted_at < k.sent_at + INTERVAL '{{response_window_days}}' DAY
+      THEN COALESCE(r.revenue, 0)
+    ELSE 0
+  END AS response_revenue,
   f.*
 FROM contacts k
 JOIN features f ON f.spine_id = k.contact_id

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import type { Contract } from '#shared/domain/contracts/contract';
+import { contractFor, type DatasetName } from '#shared/domain/contracts/datasets';
+import { checkHeader, type HeaderLayout, isRejection } from '#shared/domain/intake/header-check';
+import { validateRecord } from '#shared/domain/intake/row-validator';
+
+function setup(
+  dataset: DatasetName,
+  header: readonly string[],
+): { contract: Contract; layout: HeaderLayout } {
+  const contract = contractFor(dataset);
+  const layout = checkHeader(contract, `${dataset}.csv`, header);
+  if (isRejection(layout)) throw new Error(layout.message);
+  return { contract, layout };
+}
+
+/** Every column of the contract, in contract order: the header of a complete file. */
+const headerOf = (dataset: DatasetName): string[] => contractFor(dataset).columns.map((c) => c.name);
+
+/** The fields of a complete-file row: the given cells, '' for the others. */
+const fieldsOf = (dataset: DatasetName, cells: Record<string, string>): string[] =>
+  headerOf(dataset).map((name) => cells[name] ?? '');
+
+const CUSTOMER_HEADER = [
+  'customer_id',
+  'signup_date',
+  'region',
+  'branch',
+  'birth_year',
+  'gender',
+  'consent_email',
+  'consent_sms',
+  'consent_push',
+  'consent_direct_mail',
+  'consent_call_centre',
+];
+
+describe('validateRecord', () => {
+  it('accepts a good row and returns the typed row and the raw record by column', () => {
+    const { contract, layout } = setup('customers', CUSTOMER_HEADER);
+    const fields = ['C1', '2024-05-01', 'North', '', '1980', 'F', 'yes', 'no', '', '1', '0'];
+    expect(validateRecord(contract, layout, fields)).toEqual({
+      ok: true,
+      row: {
+        customer_id: 'C1',
+        signup_date: '2024-05-01',
+        region: 'North',
+        branch: null,
+        birth_year: 1980,
+        gender: 'f',
+        consent_email: true,
+        consent_sms: false,
+        consent_push: null,
+        consent_direct_mail: true,
+        consent_call_centre: false,
+      },
+      record: Object.fromEntries(CUSTOMER_HEADER.map((h, i) => [h, fields[i]])),
+    });
+  });
+
+  it('ignores the fields of unknown columns, in the row and in the record', () => {
+    const { contract, layout } = setup('channels', ['note', ...headerOf('channels')]);
+    const outcome = validateRecord(contract, layout, ['free text', 'email', '0.02', '1000', '08:00', '']);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.record).toEqual({
+      channel_id: 'email',
+      cost_per_contact: '0.02',
+      capacity_per_day: '1000',
+      send_window_start: '08:00',
+      send_window_end: '',
+    });
+    if (outcome.ok) expect(outcome.row).not.toHaveProperty('note');
+  });
+
+  // checkHeader accepts a file without its optional columns, but the row schema (zod 4 object of
+  // union-with-undefined columns) refuses an absent key with 'invalid_type' ("expected nonoptional").
+  it('accepts rows of a file that leaves out optional columns, reading them as null', () => {
+    const { contract, layout } = setup('customers', ['customer_id', 'signup_date', 'region']);
+    const outcome = validateRecord(contract, layout, ['C1', '2024-05-01', 'North']);
+    expect(outcome.ok ? [] : outcome.issues.map((i) => `${i.column}:${i.rule}`)).toEqual([]);
+    expect(outcome.ok && outcome.row).toMatchObject({ customer_id: 'C1', branch: null, consent_email: null });
+  });
+
+  it("refuses a short row with one 'column_count' issue, keeping what it had", () => {
+    const { contract, layout } = setup('channels', ['channel_id', 'cost_per_contact', 'capacity_per_day']);
+    const outcome = validateRecord(contract, layout, ['email', '0.02']);
+    expect(outcome).toEqual({
+      ok: false,
+      record: { channel_id: 'email', cost_per_contact: '0.02', capacity_per_day: '' },
+      issues: [
+        {
+          column: '*',
+          value: null,
+          rule: 'column_count',
+          message: 'has 2 fields where the header has 3; check the delimiter and quoting',
+        },
+      ],
+    });
+  });
+
+  it("refuses a long row with 'column_count' even when the known cells are valid", () => {
+    const { contract, layout } = setup('channels', ['channel_id', 'cost_per_contact', 'capacity_per_day']);
+    const outcome = validateRecord(contract, layout, ['email', '0', '02', '1000']);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok ? [] : outcome.issues.map((i) => i.rule)).toEqual(['column_count']);
+  });
+
+  it('reports every bad cell of a row with its column, raw value, rule and message', () => {
+    const { contract, layout } = setup('customers', CUSTOMER_HEADER);
+    const fields = ['', '2025-02-30', 'North', '', '1850', 'z', 'perhaps', '', '', '', ''];
+    const outcome = validateRecord(contract, layout, fields);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.ok ? [] : outcome.issues).toEqual([
+      { column: 'customer_id', value: '', rule: 'required', message: 'required value is empty' },
+      {
+        column: 'signup_date',
+        value: '2025-02-30',
+        rule: 'iso_date',
+        message: 'must be a calendar date as YYYY-MM-DD',
+      },
+      { column: 'birth_year', value: '1850', rule: 'minimum', message: 'must be at least 1900' },
+      { column: 'gender', value: 'z', rule: 'allowed_values', message: 'must be one of f, m, x, u' },
+      {
+        column: 'consent_email',
+        value: 'perhaps',
+        rule: 'boolean',
+        message: 'must be true/false, 1/0 or yes/no',
+      },
+    ]);
+  });
+
+  it("reports a broken row rule under the rule's column with the raw value", () => {
+    const { contract, layout } = setup('offers', headerOf('offers'));
+    const outcome = validateRecord(
+      contract,
+      layout,
+      fieldsOf('offers', {
+        offer_id: 'O1',
+        name: 'Spring',
+        kind: 'percent_off',
+        discount_pct: '10',
+        valid_from: '2026-03-10',
+        valid_to: '2026-03-01',
+      }),
+    );
+    expect(outcome.ok ? [] : outcome.issues).toEqual([
+      {
+        column: 'valid_to',
+        value: '2026-03-01',
+        rule: 'validity_window',
+        message: 'must not be before valid_from',
+      },
+    ]);
+  });
+
+  it('reports a treatment contact without offer under offer_id', () => {
+    const { contract, layout } = setup('contacts', headerOf('contacts'));
+    const outcome = validateRecord(
+      contract,
+      layout,
+      fieldsOf('contacts', {
+        contact_id: 'K1',
+        campaign_id: 'CMP',
+        customer_id: 'C1',
+        channel_id: 'email',
+        sent_at: '2026-01-01 10:00',
+        group: 'treatment',
+      }),
+    );
+    expect(outcome.ok ? [] : outcome.issues).toEqual([
+      {
+        column: 'offer_id',
+        value: '',
+        rule: 'treatment_has_offer',
+        message: 'a treatment contact needs an offer_id and a channel_id',
+      },
+    ]);
+  });
+
+  it('checks row rules only once every cell is valid', () => {
+    const { contract, layout } = setup('transactions', headerOf('transactions'));
+    const zeroQuantity = {
+      line_id: 'L1',
+      transaction_id: 'T1',
+      customer_id: 'C1',
+      ts: '2026-01-01T10:00',
+      product_id: 'P1',
+      quantity: '0',
+      unit_price: '2',
+      sales_channel: 'online',
+    };
+    expect(validateRecord(contract, layout, fieldsOf('transactions', zeroQuantity))).toMatchObject({
+      ok: false,
+      issues: [{ column: 'quantity', value: '0', rule: 'nonzero_quantity' }],
+    });
+    const alsoBadPrice = fieldsOf('transactions', { ...zeroQuantity, unit_price: '-2' });
+    const outcome = validateRecord(contract, layout, alsoBadPrice);
+    expect(outcome.ok ? [] : outcome.issues.map((i) => i.rule)).toEqual(['minimum']);
+  });
+});

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredValue } from '#shared/domain/contracts/column';
+import { contractFor, DATASET_NAMES } from '#shared/domain/contracts/datasets';
+import {
+  athenaType,
+  CURATED_ROOT,
+  curatedPartitionPrefix,
+  type LakeColumn,
+  lakeTables,
+} from '#shared/domain/lake/catalog';
+import { encodeParquet } from '#shared/domain/lake/parquet-encoding';
+import { readParquet } from './duckdb';
+
+const COLUMNS: readonly LakeColumn[] = [
+  { name: 's', storage: 'string', comment: '' },
+  { name: 'i', storage: 'int', comment: '' },
+  { name: 'd', storage: 'double', comment: '' },
+  { name: 'b', storage: 'boolean', comment: '' },
+  { name: 'dt', storage: 'date', comment: '' },
+  { name: 'ts', storage: 'timestamp', comment: '' },
+];
+
+describe('encodeParquet read back with DuckDB', () => {
+  it('gives each storage type its DuckDB type', async () => {
+    const { types } = await readParquet(
+      encodeParquet(COLUMNS, [{ s: 'x', i: 1, d: 1, b: true, dt: '2026-01-01', ts: 0 }]),
+    );
+    expect(types).toEqual({
+      s: 'VARCHAR',
+      i: 'INTEGER',
+      d: 'DOUBLE',
+      b: 'BOOLEAN',
+      dt: 'DATE',
+      ts: 'TIMESTAMP',
+    });
+  });
+
+  it('round-trips every storage type, dates as calendar days and timestamps to the millisecond', async () => {
+    // Prepare
+    const rows: Record<string, StoredValue>[] = [
+      {
+        s: 'Grüße, "quoted"',
+        i: 2147483647,
+        d: 1.5,
+        b: true,
+        dt: '2024-02-29',
+        ts: Date.UTC(2026, 2, 1, 14, 30, 5, 123),
+      },
+      { s: '', i: -2147483648, d: -0.1, b: false, dt: '1969-12-31', ts: -1 },
+    ];
+    // Act
+    const { rows: back } = await readParquet(encodeParquet(COLUMNS, rows));
+    // Assess
+    expect(back).toEqual([
+      {
+        s: 'Grüße, "quoted"',
+        i: 2147483647,
+        d: 1.5,
+        b: true,
+        dt: '2024-02-29',
+        ts: '2026-03-01 14:30:05.123',
+      },
+      { s: '', i: -2147483648, d: -0.1, b: false, dt: '1969-12-31', ts: '1969-12-31 23:59:59.999' },
+    ]);
+  });
+
+  it('keeps nulls of every type, and reads an absent property as null', async () => {
+    const { rows } = await readParquet(
+      encodeParquet(COLUMNS, [{ s: null, i: null, d: null, b: null, dt: null, ts: null }, { s: 'only' }]),
+    );
+    expect(rows).toEqual([
+      { s: null, i: null, d: null, b: null, dt: null, ts: null },
+      { s: 'only', i: null, d: null, b: null, dt: null, ts: null },
+    ]);
+  });
+
+  it('writes the columns in catalog order and ignores properties that are not columns', async () => {
+    const columns = [COLUMNS[5], COLUMNS[0]].filter((c): c is LakeColumn => c !== undefined);
+    const { rows, types } = await readParquet(encodeParquet(columns, [{ s: 'a', ts: 0, extra: 'x' }]));
+    expect(Object.keys(types)).toEqual(['ts', 's']);
+    expect(rows).toEqual([{ ts: '1970-01-01 00:00:00', s: 'a' }]);
+  });
+
+  it('encodes the epoch millis of a timestamp exactly', async () => {
+    const millis = [0, 1, 86_399_999, Date.UTC(2099, 11, 31, 23, 59, 59, 999)];
+    const bytes = encodeParquet(
+      [COLUMNS[5]].filter((c): c is LakeColumn => c !== undefined),
+      millis.map((ts) => ({ ts })),
+    );
+    const { rows } = await readParquet(bytes);
+    expect(rows.map((r) => Date.parse(`${String(r.ts).replace(' ', 'T')}Z`))).toEqual(millis);
+  });
+
+  it('writes a table of every dataset with its catalog columns', async () => {
+    for (const table of lakeTables) {
+      const { types } = await readParquet(encodeParquet(table.columns, []));
+      expect(Object.keys(types)).toEqual(table.columns.map((c) => c.name));
+    }
+  });
+});
+
+describe('lake catalog', () => {
+  it('has one table per dataset with its contract columns, in contract order', () => {
+    expect(lakeTables.map((t) => t.name)).toEqual(DATASET_NAMES);
+    for (const table of lakeTables) {
+      const contract = contractFor(table.name);
+      expect(table.prefix).toBe(`${CURATED_ROOT}/${table.name}/`);
+      expect(table.partitionKey).toBe('run_id');
+      expect(table.columns).toEqual(
+        contract.columns.map((c) => ({ name: c.name, storage: c.storage, comment: c.description })),
+      );
+    }
+  });
+
+  it('never uses the partition key as a column name', () => {
+    for (const table of lakeTables) expect(table.columns.map((c) => c.name)).not.toContain('run_id');
+  });
+
+  it('maps storage types to Athena types and builds the partition prefix', () => {
+    expect(athenaType).toEqual({
+      string: 'string',
+      int: 'int',
+      double: 'double',
+      boolean: 'boolean',
+      date: 'date',
+      timestamp: 'timestamp',
+    });
+    expect(curatedPartitionPrefix('offers', 'r-1')).toBe('curated/offers/run_id=r-1/');
+  });
+});
