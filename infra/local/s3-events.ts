@@ -39,8 +39,8 @@ export function toEventBridgeObjectCreated(record: S3rverRecord): Record<string,
       bucket: { name: record.s3.bucket.name },
       object: {
         key: record.s3.object.key,
-        size: record.s3.object.size ?? 0,
-        etag: (record.s3.object.eTag ?? '').replace(/"/g, ''),
+        size: record.s3.object.size ?? 0, // s3rver's copy notifications carry no ETag; S3 leaves the field out rather than empty.
+        ...(record.s3.object.eTag ? { etag: record.s3.object.eTag.replace(/"/g, '') } : {}),
         sequencer: sequence.toString(16).padStart(18, '0').toUpperCase(),
       },
       'request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(),
