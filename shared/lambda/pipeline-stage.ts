@@ -35,7 +35,8 @@ export function pipelineStage<S extends StageName>(
       logger.appendKeys({ runId: state.runId, stage });
       const startedAt = Date.now();
       const memoryMb = Number(context.memoryLimitInMB);
-      const meter = new UsageMeter();      const usageUntil = (at: number): Usage => meter.snapshot(at - startedAt, memoryMb);
+      const meter = new UsageMeter();
+      const usageUntil = (at: number): Usage => meter.snapshot(at - startedAt, memoryMb);
       const usageSoFar = (): Usage => usageUntil(Date.now());
       const record = (status: StageRecord['status'], counts: Record<string, number> = {}): Promise<void> => {
         const finishedAt = Date.now();
@@ -44,7 +45,8 @@ export function pipelineStage<S extends StageName>(
           startedAt: new Date(startedAt).toISOString(),
           finishedAt: new Date(finishedAt).toISOString(),
           durationMs: finishedAt - startedAt,
-          counts,          usage: usageUntil(finishedAt),
+          counts,
+          usage: usageUntil(finishedAt),
         });
       };
       try {

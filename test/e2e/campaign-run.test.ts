@@ -303,11 +303,11 @@ describe('a campaign run, from files dropped into S3 to an authorized API answer
     expect(new URL(grant.body.url).pathname).toBe(
       `/${stack.resources.landingBucket}/incoming/demo-retail/b9/customers.csv`,
     );
-    const escape = await apiCall(as('partner'), 'POST', '/uploads', {
+    const outsidePrefix = await apiCall(as('partner'), 'POST', '/uploads', {
       batchId: 'b9',
       fileName: '../../x.csv',
     });
-    expect(escape.status).toBe(400);
+    expect(outsidePrefix.status).toBe(400);
   });
 });
 

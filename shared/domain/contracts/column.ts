@@ -47,20 +47,23 @@ function build<T extends StoredValue, O extends ColumnOptions>(
 ): Column<T, RequiredOf<O>> {
   const optional = opts.optional === true;
   // optional(): a column the file does not have arrives as an absent key, not as undefined.
-  const schema = z.string().optional().transform((raw, ctx): T | null => {
-    const text = raw?.trim() ?? '';
-    if (text === '') {
-      if (!optional)
-        ctx.addIssue({ code: 'custom', message: 'required value is empty', params: { rule: 'required' } });
-      return null;
-    }
-    const parsed = parse(text);
-    if (isProblem(parsed)) {
-      ctx.addIssue({ code: 'custom', message: parsed.message, params: { rule: parsed.rule } });
-      return null;
-    }
-    return parsed;
-  });
+  const schema = z
+    .string()
+    .optional()
+    .transform((raw, ctx): T | null => {
+      const text = raw?.trim() ?? '';
+      if (text === '') {
+        if (!optional)
+          ctx.addIssue({ code: 'custom', message: 'required value is empty', params: { rule: 'required' } });
+        return null;
+      }
+      const parsed = parse(text);
+      if (isProblem(parsed)) {
+        ctx.addIssue({ code: 'custom', message: parsed.message, params: { rule: parsed.rule } });
+        return null;
+      }
+      return parsed;
+    });
   return {
     storage,
     required: !optional as RequiredOf<O>,

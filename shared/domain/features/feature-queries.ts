@@ -92,7 +92,8 @@ export const featureQueries = {
   topCategories(params: QueryParameters, limit: number): string {
     const p = queryParameters.parse(params);
     return render(loadSql('top-categories'), {
-      run_id: p.runId,      as_of: p.asOf,
+      run_id: p.runId,
+      as_of: p.asOf,
       limit: String(z.number().int().min(1).max(100).parse(limit)),
     });
   },
@@ -111,7 +112,8 @@ export const featureQueries = {
       response_window_days: String(p.responseWindowDays),
       feature_ctes: featureCtes(p, categories),
     });
-  },  offerEconomics(params: QueryParameters): string {
+  },
+  offerEconomics(params: QueryParameters): string {
     const p = queryParameters.parse(params);
     return render(loadSql('offer-economics'), {
       run_id: p.runId,

@@ -78,7 +78,9 @@ export function openCsvSource(raw: Readable, options: CsvSourceOptions): CsvSour
   let first = true;
   tap.on('data', (chunk: Buffer) => {
     if (first && !options.gzip && chunk[0] === 0x1f && chunk[1] === 0x8b) {
-      tap.destroy(new CsvFormatError('gzip', 'the file is gzip-compressed but the manifest says compression none'));
+      tap.destroy(
+        new CsvFormatError('gzip', 'the file is gzip-compressed but the manifest says compression none'),
+      );
       return;
     }
     first = false;

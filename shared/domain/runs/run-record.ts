@@ -64,7 +64,11 @@ export const runSummary = z.object({
   rows: z.object({ in: z.number().int(), accepted: z.number().int(), rejected: z.number().int() }),
   segments: z.array(segmentProfile),
   plan: planSummary,
-  model: z.object({ backend: z.string(), holdoutAuc: z.number().nullable(), holdoutQini: z.number().nullable() }),
+  model: z.object({
+    backend: z.string(),
+    holdoutAuc: z.number().nullable(),
+    holdoutQini: z.number().nullable(),
+  }),
   runCost: z.number(),
   currency: z.string(),
 });

@@ -99,7 +99,8 @@ describe('featureQueries rendering', () => {
 
   it('renders a whole-number category limit and refuses any other', () => {
     expect(featureQueries.topCategories(PARAMS, 8)).toMatch(/LIMIT 8\s*$/);
-    for (const bad of [8.9, 0, 101, Number.NaN]) expect(() => featureQueries.topCategories(PARAMS, bad)).toThrow();
+    for (const bad of [8.9, 0, 101, Number.NaN])
+      expect(() => featureQueries.topCategories(PARAMS, bad)).toThrow();
   });
 
   it('adds one value and one share column per category, and none without categories', () => {
