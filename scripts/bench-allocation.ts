@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Random } from '../shared/demo/random';
 import { type AllocationProblem, greedyAllocation, solveAllocation } from '../shared/domain/allocation/index';
 
 interface Preset {
@@ -30,17 +31,6 @@ const PRESETS: Record<string, Preset> = {
   ties: { customers: 416_667, channels: 4, offers: 6, segments: 200 },
 };
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A campaign-shaped instance: customers differ in responsiveness, channels in contact cost and
  * reach, offers in lift and discount cost; about a tenth of the options lose money. The budget
@@ -48,7 +38,7 @@ function mulberry32(seed: number): () => number {
  * offers are capacity-limited.
  */
 function generate(preset: Preset, seed: number): AllocationProblem {
-  const rand = mulberry32(seed);
+  const rand = Random.uniformSource('bench-allocation', seed);
   const { customers, channels, offers } = preset;
   const perCustomer = channels * offers;
   const total = customers * perCustomer;

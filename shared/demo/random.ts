@@ -66,6 +66,12 @@ export class Random {
     return new Random(xoroshiro128plusFromState(stateFor(keys)));
   }
 
+  /** A plain `() => number` in [0, 1) for code that only needs uniform draws, e.g. instance generators. */
+  static uniformSource(...keys: readonly StreamKey[]): () => number {
+    const random = Random.stream(...keys);
+    return () => random.uniform();
+  }
+
   /** Uniform in [0, 1), or in [min, max) when bounds are given. */
   uniform(min = 0, max = 1): number {
     return min + (max - min) * uniformFloat64(this.rng);

@@ -3,7 +3,8 @@ import type { LakeStorage, LakeTableLocation } from './athena-types';
 import type { LakeMirror } from './lake-mirror';
 import { skipNonCode } from './sql-text';
 
-const DUCKDB_TYPE: Record<LakeStorage, string> = {
+/** The DuckDB type of each lake storage type; the one place the local engine's types are decided. */
+export const DUCKDB_TYPE: Record<LakeStorage, string> = {
   string: 'VARCHAR',
   int: 'INTEGER',
   double: 'DOUBLE',

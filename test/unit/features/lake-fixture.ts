@@ -17,19 +17,14 @@ export const AS_OF = '2026-03-01';
 export const PARAMS: QueryParameters = { runId: RUN, asOf: AS_OF, responseWindowDays: 14 };
 
 /** A cell as written in a test: dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS'. */
+import { DUCKDB_TYPE } from '#infra/local/athena/lake-views';
+
 export type Cell = string | number | boolean | null;
 export type LakeRow = Record<string, Cell>;
 /** Rows per dataset; a row without `run_id` belongs to RUN. */
 export type LakeData = Partial<Record<DatasetName, readonly LakeRow[]>>;
 
-export const DUCKDB_TYPE: Record<StorageType, string> = {
-  string: 'VARCHAR',
-  int: 'INTEGER',
-  double: 'DOUBLE',
-  boolean: 'BOOLEAN',
-  date: 'DATE',
-  timestamp: 'TIMESTAMP',
-};
+export { DUCKDB_TYPE };
 
 function literal(storage: StorageType, value: Cell | undefined): string {
   if (value === null || value === undefined) return 'NULL';
