@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import ora, { type Ora } from 'ora';
+import { S3ObjectStore } from '../../shared/adapters/aws/s3-object-store';
 import { demoBatchDefaults, generateDemoBatch } from '../../shared/demo/generate-demo-batch';
 import { ROLES } from '../../shared/domain/auth/roles';
 import type { CostReport } from '../../shared/domain/reporting/cost-report';
 import type { RunRecord } from '../../shared/domain/runs/run-record';
+import { readCsvObjects } from '../../shared/use-cases/csv-objects';
 import { apiCall, uploadBatchAsPartner } from './partner-upload';
 import { watchNextExecution } from './run-watcher';
 import { startLocalStack } from './stack';
@@ -150,8 +152,6 @@ async function firstTargetedCustomer(
   stack: Awaited<ReturnType<typeof startLocalStack>>,
   runId: string,
 ): Promise<string> {
-  const { readCsvObjects } = await import('../../shared/use-cases/csv-objects');
-  const { S3ObjectStore } = await import('../../shared/adapters/aws/s3-object-store');
   const store = new S3ObjectStore(stack.s3);
   for await (const row of readCsvObjects(store, {
     bucket: stack.resources.lakeBucket,

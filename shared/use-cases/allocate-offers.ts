@@ -1,13 +1,9 @@
 import { type AllocationProblem, solveAllocation } from '../domain/allocation';
-import {
-  type CampaignCatalog,
-  type CatalogChannel,
-  campaignCatalog,
-} from '../domain/catalog/campaign-catalog';
+import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
 import { actionEconomics, offerValidOn } from '../domain/planning/action-economics';
 import { isHeldOut } from '../domain/planning/holdout';
 import { reasonCodes } from '../domain/planning/reasons';
-import type { PlanSummary, RunState } from '../domain/runs/run-state';
+import type { PlanSummary, RunState, S3Ref } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
 import { booleanCell, numberCell, readCsvObjects, writeCsvObjects } from './csv-objects';
@@ -74,10 +70,24 @@ class OptionBuffer {
   }
 }
 
-async function readLookup(store: ObjectStore, ref: { bucket: string; key: string }, column: string) {
-  const map = new Map<string, Record<string, string>>();
-  for await (const r of readCsvObjects(store, ref)) map.set(r.customer_id ?? '', r);
-  return { get: (id: string, fallback = '') => map.get(id)?.[column] ?? fallback, records: map };
+/** One column per customer, keeping only that column in memory. */
+async function readColumn(store: ObjectStore, ref: S3Ref, column: string): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  for await (const r of readCsvObjects(store, ref)) map.set(r.customer_id ?? '', r[column] ?? '');
+  return map;
+}
+
+/** The channels each customer consents to, from the scoring features. */
+async function readConsents(
+  store: ObjectStore,
+  ref: S3Ref,
+  channels: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const map = new Map<string, Set<string>>();
+  for await (const r of readCsvObjects(store, ref)) {
+    map.set(r.customer_id ?? '', new Set(channels.filter((c) => booleanCell(r[`consent_${c}`]))));
+  }
+  return map;
 }
 
 /**
@@ -96,7 +106,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
 
   const offerIndex = new Map(catalog.offers.map((o, i) => [o.offerId, i]));
   const channelIndex = new Map<string, number>(catalog.channels.map((c, i) => [c.channelId, i]));
-  const arms = score.arms.flatMap((a) => {
+  const arms = score.arms.flatMap((a, armAt) => {
     const offerAt = offerIndex.get(a.offerId);
     const channelAt = channelIndex.get(a.channelId);
     const offer = offerAt === undefined ? undefined : catalog.offers[offerAt];
@@ -109,12 +119,15 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
       !offerValidOn(offer, sendDate)
     )
       return [];
-    return [{ ...a, offer, channel, offerAt, channelAt }];
+    return [{ ...a, offer, channel, offerAt, channelAt, armAt }];
   });
-  const consent = await readLookup(deps.store, features.scoringFeatures, '');
-  const segments = await readLookup(deps.store, segment.segments, 'segment_name');
-  const hasConsent = (customerId: string, channel: CatalogChannel): boolean =>
-    booleanCell(consent.records.get(customerId)?.[`consent_${channel.channelId}`]);
+  const armByIndex = new Map(arms.map((a) => [a.armAt, a]));
+  const consents = await readConsents(
+    deps.store,
+    features.scoringFeatures,
+    catalog.channels.map((c) => c.channelId),
+  );
+  const segments = await readColumn(deps.store, segment.segments, 'segment_name');
 
   const candidates: Candidate[] = [];
   const options = new OptionBuffer();
@@ -129,11 +142,11 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     };
     candidates.push(candidate);
     if (!candidate.heldOut) {
+      const consented = consents.get(customerId);
       for (const arm of arms) {
-        if (!hasConsent(customerId, arm.channel)) continue;
-        const armAt = score.arms.findIndex((a) => a.armId === arm.armId);
-        const e = actionEconomics(candidate.arms[armAt] ?? 0, candidate.pControl, arm.offer, arm.channel);
-        if (e.value > 0) options.push(e.value, e.cost, arm.channelAt, arm.offerAt, armAt);
+        if (!consented?.has(arm.channelId)) continue;
+        const e = actionEconomics(candidate.arms[arm.armAt] ?? 0, candidate.pControl, arm.offer, arm.channel);
+        if (e.value > 0) options.push(e.value, e.cost, arm.channelAt, arm.offerAt, arm.armAt);
       }
     }
     optionStart.push(options.size);
@@ -157,7 +170,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
   let targeted = 0;
   const planRows = candidates.map((c, i) => {
     const choice = result.choice[i] ?? -1;
-    const segmentName = segments.get(c.customerId);
+    const segmentName = segments.get(c.customerId) ?? '';
     if (choice < 0) {
       return [
         c.customerId,
@@ -175,7 +188,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
       ];
     }
     const armAt = options.arm[choice] ?? 0;
-    const arm = arms.find((a) => a.armId === score.arms[armAt]?.armId);
+    const arm = armByIndex.get(armAt);
     if (!arm) throw new Error(`option ${choice} points at an unknown arm`);
     const pTreated = c.arms[armAt] ?? 0;
     const e = actionEconomics(pTreated, c.pControl, arm.offer, arm.channel);

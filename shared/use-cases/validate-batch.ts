@@ -1,7 +1,6 @@
 import { REQUIRED_DATASETS } from '../domain/contracts/datasets';
 import { batchPrefix, type Manifest, manifest as manifestSchema } from '../domain/contracts/manifest';
 import { ReferenceIndex, VALIDATION_ORDER } from '../domain/intake/references';
-import { CURATED_ROOT } from '../domain/lake/catalog';
 import type { FileAccount, Rejection, RunState } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
 import { ObjectChangedError, ObjectNotFoundError, type ObjectStore } from '../ports/object-store';
@@ -47,7 +46,7 @@ export async function validateBatch(
     return rejection
       ? { output: { status: 'REJECTED', files, rejection }, counts }
       : {
-          output: { status: 'ACCEPTED', files, curatedPrefix: `${CURATED_ROOT}/`, ...(asOf ? { asOf } : {}) },
+          output: { status: 'ACCEPTED', files, ...(asOf ? { asOf } : {}) },
           counts,
         };
   };

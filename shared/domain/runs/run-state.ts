@@ -73,7 +73,6 @@ export type Rejection = z.infer<typeof rejection>;
 export const validateOutput = z.object({
   status: z.enum(['ACCEPTED', 'REJECTED']),
   asOf: z.iso.date().optional(),
-  curatedPrefix: z.string().optional(),
   files: z.array(fileAccount),
   rejection: rejection.optional(),
 });

@@ -99,7 +99,6 @@ describe('validateBatch: an accepted batch', () => {
 
     expect(ran.output).toEqual({
       status: 'ACCEPTED',
-      curatedPrefix: 'curated/',
       asOf: '2026-02-28',
       files: [
         { dataset: 'customers', key: 'customers.csv', rowsIn: 3, accepted: 3, rejected: 0 },

@@ -18,7 +18,6 @@ vi.hoisted(() => {
 const validated: ValidateOutput = {
   status: 'ACCEPTED',
   files: [],
-  curatedPrefix: 'curated/',
   asOf: '2026-11-21',
 };
 const features: FeaturesOutput = {

@@ -24,7 +24,6 @@ const accepted: ValidateOutput = {
   status: 'ACCEPTED',
   files: [],
   asOf: '2026-11-21',
-  curatedPrefix: 'curated/',
 };
 const features: FeaturesOutput = {
   scoringFeatures: { bucket: LAKE, key: 'a' },
