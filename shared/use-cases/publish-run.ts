@@ -19,8 +19,11 @@ export interface PublishDeps {
   readonly now?: () => Date;
 }
 
-/** Register, two Choice states and the final Succeed: transitions beyond one per Lambda stage. */
-const CONTROL_STATE_TRANSITIONS = 3;
+/**
+ * States a successful run enters besides its six metered stages: RegisterRun, the two Choice
+ * states and the final Succeed (see statemachines/campaign-run.asl.json).
+ */
+export const CONTROL_STATE_TRANSITIONS = 4;
 
 export function costReportRef(lakeBucket: string, runId: string) {
   return { bucket: lakeBucket, key: `runs/${runId}/cost-report.json` };
