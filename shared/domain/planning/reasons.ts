@@ -13,6 +13,8 @@ export function reasonCodes(input: {
     `segment: ${input.segment}`,
     `uplift: ${uplift >= 0 ? '+' : ''}${uplift.toFixed(1)} points (${(input.pControl * 100).toFixed(1)}% → ${(input.pTreated * 100).toFixed(1)}%)`,
     `expected profit ${input.value.toFixed(2)} for a spend of ${input.cost.toFixed(2)}`,
-    `beat the budget's price of ${input.shadowPrice.toFixed(3)} per unit of spend`,
+    input.shadowPrice > 0
+      ? `beat the budget's price of ${input.shadowPrice.toFixed(3)} per unit of spend`
+      : 'the budget had room for every profitable contact',
   ];
 }

@@ -38,4 +38,16 @@ describe('reasonCodes', () => {
       reasonCodes({ segment: 's', pTreated: 0.3, pControl: 0.3, value: 0, cost: 0, shadowPrice: 0 })[1],
     ).toBe('uplift: +0.0 points (30.0% → 30.0%)');
   });
+
+  it('says the budget was not binding when its shadow price is zero', () => {
+    const reasons = reasonCodes({
+      segment: 's',
+      pTreated: 0.3,
+      pControl: 0.1,
+      value: 2,
+      cost: 1,
+      shadowPrice: 0,
+    });
+    expect(reasons[3]).toBe('the budget had room for every profitable contact');
+  });
 });
