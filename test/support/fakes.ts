@@ -206,6 +206,10 @@ export class MemoryObjectStore implements ObjectStore {
     return this.pinned(ref).body.toString('utf8');
   }
 
+  public async readRange(ref: VersionedRef, start: number, end: number): Promise<Uint8Array> {
+    return new Uint8Array(this.pinned(ref).body.subarray(start, end));
+  }
+
   public async write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void> {
     this.put(ref, body, { contentType });
   }

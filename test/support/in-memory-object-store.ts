@@ -13,7 +13,7 @@ import {
 
 /** One call made through the port, in the order it was made. */
 export interface StoreCall {
-  readonly op: 'head' | 'read' | 'readText' | 'write' | 'openWriter' | 'copy' | 'list';
+  readonly op: 'head' | 'read' | 'readText' | 'readRange' | 'write' | 'openWriter' | 'copy' | 'list';
   readonly bucket: string;
   /** The key (for `list`, the prefix). */
   readonly key: string;
@@ -119,6 +119,10 @@ export class InMemoryObjectStore implements ObjectStore {
     return this.pinned(ref, 'readText').toString('utf8');
   }
 
+  public async readRange(ref: VersionedRef, start: number, end: number): Promise<Uint8Array> {
+    return new Uint8Array(this.pinned(ref, 'readRange').subarray(start, end));
+  }
+
   public async write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void> {
     this.put(ref.bucket, ref.key, body, contentType);
     this.record({ op: 'write', bucket: ref.bucket, key: ref.key, contentType });
@@ -168,7 +172,7 @@ export class InMemoryObjectStore implements ObjectStore {
     }
   }
 
-  private pinned(ref: VersionedRef, op: 'read' | 'readText'): Buffer {
+  private pinned(ref: VersionedRef, op: 'read' | 'readText' | 'readRange'): Buffer {
     const object = this.objects.get(id(ref.bucket, ref.key));
     this.record({ op, bucket: ref.bucket, key: ref.key, ...(ref.version ? { version: ref.version } : {}) });
     if (!object) throw new NoSuchKeyError(ref);

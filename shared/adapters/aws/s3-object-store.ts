@@ -47,10 +47,16 @@ export class S3ObjectStore implements ObjectStore {
     return (await out.Body?.transformToString('utf8')) ?? '';
   }
 
-  private async get(ref: VersionedRef) {
+  public async readRange(ref: VersionedRef, start: number, end: number): Promise<Uint8Array> {
+    if (end <= start) return new Uint8Array(0);
+    const out = await this.get(ref, `bytes=${start}-${end - 1}`);
+    return (await out.Body?.transformToByteArray()) ?? new Uint8Array(0);
+  }
+
+  private async get(ref: VersionedRef, range?: string) {
     try {
       return await this.s3.send(
-        new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...versionOf(ref) }),
+        new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...versionOf(ref), ...(range ? { Range: range } : {}) }),
       );
     } catch (error) {
       const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };

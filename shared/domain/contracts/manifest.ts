@@ -38,24 +38,59 @@ export const campaignSettings = z
 
 export type CampaignSettings = z.infer<typeof campaignSettings>;
 
+export const FILE_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
+export const ENCODINGS = ['utf-8', 'latin1'] as const;
+
+/** `whitespace` splits on runs of spaces and tabs, for column-aligned text exports. */
+export const delimiter = z.union([
+  z
+    .string()
+    .length(1)
+    .refine((d) => !['"', '\n', '\r'].includes(d), 'must not be a quote or a line break'),
+  z.literal('whitespace'),
+]);
+
 export const manifestFile = z
   .object({
-    dataset: z.enum(DATASET_NAMES as [DatasetName, ...DatasetName[]]),
+    dataset: z
+      .enum(DATASET_NAMES as [DatasetName, ...DatasetName[]])
+      .describe('The dataset the file holds; with a mapping, the mapping may derive more.'),
     key: fileName.describe('File name inside the batch folder.'),
-    format: z.literal('csv'),
+    format: z.enum(FILE_FORMATS).default('csv'),
     compression: z.enum(['none', 'gzip']).default('none'),
-    delimiter: z
-      .string()
-      .length(1)
-      .refine((d) => !['"', '\n', '\r'].includes(d), 'must not be a quote or a line break')
-      .default(','),
+    encoding: z.enum(ENCODINGS).default('utf-8').describe('Text encoding of csv and jsonl files.'),
+    delimiter: delimiter.default(','),
+    header: z.boolean().default(true).describe('Whether a csv file starts with a header row.'),
+    columns: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .optional()
+      .describe('Column names of a csv file without a header row.'),
+    mapping: keySegment
+      .optional()
+      .describe("A mapping in the partner's folder, incoming/{partner}/mappings/{mapping}.json."),
     rows: z.number().int().nonnegative().describe('Expected number of data rows, header excluded.'),
     sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the file as uploaded')
       .describe('Checksum of the bytes as uploaded (compressed bytes for gzip files).'),
   })
-  .strict();
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.format === 'csv' && !f.header && !f.columns) {
+      ctx.addIssue({ code: 'custom', path: ['columns'], message: 'a csv file without a header needs its column names' });
+    }
+    if (f.format !== 'csv' && (f.columns || !f.header || f.delimiter !== ',')) {
+      ctx.addIssue({ code: 'custom', path: ['format'], message: 'header, columns and delimiter apply to csv files only' });
+    }
+    if (f.format === 'parquet' && (f.compression !== 'none' || f.encoding !== 'utf-8')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['compression'],
+        message: 'a parquet file carries its own compression and encoding; declare none and utf-8',
+      });
+    }
+  });
 
 export type ManifestFile = z.infer<typeof manifestFile>;
 

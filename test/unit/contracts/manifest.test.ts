@@ -52,7 +52,9 @@ describe('manifest schema', () => {
       key: 'customers.csv',
       format: 'csv',
       compression: 'none',
+      encoding: 'utf-8',
       delimiter: ',',
+      header: true,
       rows: 3,
       sha256: SHA,
     });
@@ -93,7 +95,7 @@ describe('manifest schema', () => {
   it('rejects unknown fields at the top level, in a file entry and in the campaign (strict)', () => {
     expect(paths({ ...validManifest(), extra: true })).toEqual(['']);
     expect(problems({ ...validManifest(), extra: true })[0]?.message).toMatch(/extra/);
-    expect(paths(withFile(0, { encoding: 'latin1' }))).toEqual(['files.0']);
+    expect(paths(withFile(0, { charset: 'latin1' }))).toEqual(['files.0']);
     expect(paths({ ...validManifest(), campaign: { budget: 1, currency: 'EUR' } })).toEqual(['campaign']);
   });
 
@@ -107,12 +109,29 @@ describe('manifest schema', () => {
 
   it('rejects other versions, formats, compressions, delimiters and row counts', () => {
     expect(paths({ ...validManifest(), manifestVersion: 2 })).toEqual(['manifestVersion']);
-    expect(paths(withFile(0, { format: 'parquet' }))).toEqual(['files.0.format']);
+    expect(paths(withFile(0, { format: 'xlsx' }))).toEqual(['files.0.format']);
+    expect(paths(withFile(0, { encoding: 'utf-16' }))).toEqual(['files.0.encoding']);
     expect(paths(withFile(0, { compression: 'zip' }))).toEqual(['files.0.compression']);
     expect(paths(withFile(0, { delimiter: ';;' }))).toEqual(['files.0.delimiter']);
     expect(paths(withFile(0, { rows: -1 }))).toEqual(['files.0.rows']);
     expect(paths(withFile(0, { rows: 1.5 }))).toEqual(['files.0.rows']);
     expect(paths(withFile(0, { dataset: 'orders' }))).toEqual(['files.0.dataset']);
+  });
+
+  it('accepts csv in any single-character or whitespace delimiter, latin1, jsonl and parquet', () => {
+    expect(paths(withFile(0, { delimiter: 'whitespace', encoding: 'latin1' }))).toEqual([]);
+    expect(paths(withFile(0, { delimiter: '\t' }))).toEqual([]);
+    expect(paths(withFile(0, { format: 'jsonl', compression: 'gzip' }))).toEqual([]);
+    expect(paths(withFile(0, { format: 'parquet', compression: 'none' }))).toEqual([]);
+    expect(paths(withFile(0, { header: false, columns: ['customer_id', 'signup_date'] }))).toEqual([]);
+  });
+
+  it('refuses file settings that contradict each other, naming the field', () => {
+    expect(paths(withFile(0, { header: false }))).toEqual(['files.0.columns']);
+    expect(paths(withFile(0, { format: 'jsonl', delimiter: ';' }))).toEqual(['files.0.format']);
+    expect(paths(withFile(0, { format: 'parquet', compression: 'gzip' }))).toEqual(['files.0.compression']);
+    expect(paths(withFile(0, { delimiter: '"' }))).toEqual(['files.0.delimiter']);
+    expect(paths(withFile(0, { mapping: 'has space' }))).toEqual(['files.0.mapping']);
   });
 
   it('rejects an empty file list, a bad asOf and bad campaign settings', () => {
