@@ -87,5 +87,6 @@ export function badCustomerRow(seed: number, customers: number, k: number, frame
     'true',
     '',
     'false',
+    '', // attributes
   ];
 }

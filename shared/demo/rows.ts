@@ -30,6 +30,7 @@ export function customerRow(traits: CustomerTraits): Cell[] {
     traits.birthYear,
     traits.gender,
     ...CONTACT_CHANNELS.map((c) => consentCell(traits, traits.consent[c])),
+    null, // attributes: the demo partner sends none
   ];
 }
 

@@ -212,6 +212,23 @@ export const column = {
       opts,
     ),
 
+  /** A JSON object as text, for partner attributes that have no column of their own. */
+  jsonObject: <O extends ColumnOptions>(opts: O) =>
+    build<string, O>(
+      'string',
+      (text) => {
+        if (text.length > 4096) return { rule: 'text_length', message: 'must be at most 4096 characters' };
+        try {
+          const value: unknown = JSON.parse(text);
+          if (typeof value === 'object' && value !== null && !Array.isArray(value)) return text;
+        } catch {
+          // refused below, like any other non-object
+        }
+        return { rule: 'json_object', message: 'must be a JSON object such as {"tier":"gold"}' };
+      },
+      opts,
+    ),
+
   date: <O extends ColumnOptions>(opts: O) =>
     build<string, O>(
       'date',

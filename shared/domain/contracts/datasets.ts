@@ -21,7 +21,10 @@ export const customersContract = defineContract({
   description: 'One row per customer known to the partner.',
   columns: {
     customer_id: column.id({ description: 'Partner customer id, unique in the file.' }),
-    signup_date: column.date({ description: 'First seen or sign-up date.' }),
+    signup_date: column.date({
+      description: 'First seen or sign-up date, where the partner knows it.',
+      optional: true,
+    }),
     region: column.text({ description: 'Region name or code.', maxLength: 64 }),
     branch: column.text({ description: 'Home branch or store id.', maxLength: 64, optional: true }),
     birth_year: column.int({ description: 'Year of birth.', min: 1900, max: 2030, optional: true }),
@@ -49,6 +52,10 @@ export const customersContract = defineContract({
       description: 'Consent to calls. Empty means no consent.',
       optional: true,
     }),
+    attributes: column.jsonObject({
+      description: 'Other partner attributes as a JSON object; never a model feature unless configured.',
+      optional: true,
+    }),
   },
 });
 
@@ -72,7 +79,10 @@ export const transactionsContract = defineContract({
   columns: {
     line_id: column.id({ description: 'Line id, unique in the batch.' }),
     transaction_id: column.id({ description: 'Receipt or invoice id.' }),
-    customer_id: column.id({ description: 'Must exist in customers.' }),
+    customer_id: column.id({
+      description: 'Must exist in customers when present; empty for a guest purchase.',
+      optional: true,
+    }),
     ts: column.timestamp({ description: 'Transaction time, ISO 8601; without an offset it is local time.' }),
     product_id: column.id({ description: 'Must exist in products.' }),
     quantity: column.int({ description: 'Units; negative for a return.', min: -100_000, max: 100_000 }),

@@ -78,10 +78,18 @@ export const manifestFile = z
   .strict()
   .superRefine((f, ctx) => {
     if (f.format === 'csv' && !f.header && !f.columns) {
-      ctx.addIssue({ code: 'custom', path: ['columns'], message: 'a csv file without a header needs its column names' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['columns'],
+        message: 'a csv file without a header needs its column names',
+      });
     }
     if (f.format !== 'csv' && (f.columns || !f.header || f.delimiter !== ',')) {
-      ctx.addIssue({ code: 'custom', path: ['format'], message: 'header, columns and delimiter apply to csv files only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['format'],
+        message: 'header, columns and delimiter apply to csv files only',
+      });
     }
     if (f.format === 'parquet' && (f.compression !== 'none' || f.encoding !== 'utf-8')) {
       ctx.addIssue({

@@ -124,6 +124,7 @@ const EXAMPLES: Record<DatasetName, { record: Record<string, string>; row: AnyRo
       consent_push: '',
       consent_direct_mail: 'TRUE',
       consent_call_centre: 'n',
+      attributes: '{"tier":"gold"}',
     },
     row: {
       customer_id: 'C1',
@@ -137,6 +138,7 @@ const EXAMPLES: Record<DatasetName, { record: Record<string, string>; row: AnyRo
       consent_push: null,
       consent_direct_mail: true,
       consent_call_centre: false,
+      attributes: '{"tier":"gold"}',
     },
   },
   products: {
@@ -264,12 +266,11 @@ describe('dataset contracts: a well-formed example row', () => {
   }
 
   it('requires the identifying and mandatory columns of each dataset', () => {
-    expect(customersContract.requiredColumns).toEqual(['customer_id', 'signup_date', 'region']);
+    expect(customersContract.requiredColumns).toEqual(['customer_id', 'region']);
     expect(productsContract.requiredColumns).toEqual(['product_id', 'category', 'price']);
     expect(transactionsContract.requiredColumns).toEqual([
       'line_id',
       'transaction_id',
-      'customer_id',
       'ts',
       'product_id',
       'quantity',
