@@ -17,6 +17,8 @@ export interface Column<T extends StoredValue = StoredValue, Required extends bo
   readonly storage: StorageType;
   readonly required: Required;
   readonly description: string;
+  /** What a valid value looks like, in words, for the contract documentation. */
+  readonly constraint: string;
   /** Parses one raw cell. Empty optional cells become `null`; every issue names its rule. */
   readonly schema: z.ZodType<Required extends true ? T : T | null, RawCell>;
 }
@@ -44,6 +46,7 @@ function build<T extends StoredValue, O extends ColumnOptions>(
   storage: StorageType,
   parse: CellParser<T>,
   opts: O,
+  constraint: string,
 ): Column<T, RequiredOf<O>> {
   const optional = opts.optional === true;
   // optional(): a column the file does not have arrives as an absent key, not as undefined.
@@ -68,6 +71,7 @@ function build<T extends StoredValue, O extends ColumnOptions>(
     storage,
     required: !optional as RequiredOf<O>,
     description: opts.description,
+    constraint,
     schema: schema as unknown as Column<T, RequiredOf<O>>['schema'],
   };
 }
@@ -135,6 +139,13 @@ function lowerCaseMember<V extends string>(values: readonly V[], text: string): 
 const TRUE_WORDS = ['true', '1', 'yes', 'y'] as const;
 const FALSE_WORDS = ['false', '0', 'no', 'n'] as const;
 
+function bounds(min?: number, max?: number): string {
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` of at least ${min}`;
+  if (max !== undefined) return ` of at most ${max}`;
+  return '';
+}
+
 /** Column builders. Each names its rule in rejections so a partner can see what to fix. */
 export const column = {
   /** An identifier: non-empty text without control characters, at most 64 characters. */
@@ -148,6 +159,7 @@ export const column = {
         return text;
       },
       opts,
+      'text, at most 64 characters, no control characters',
     ),
 
   text: <O extends ColumnOptions & { readonly maxLength?: number }>(opts: O) =>
@@ -160,6 +172,7 @@ export const column = {
           : text;
       },
       opts,
+      `text, at most ${opts.maxLength ?? 256} characters`,
     ),
 
   enumeration: <const V extends string, O extends ColumnOptions>(values: readonly V[], opts: O) =>
@@ -171,6 +184,7 @@ export const column = {
           message: `must be one of ${values.join(', ')}`,
         },
       opts,
+      `one of ${values.join(', ')} (any case)`,
     ),
 
   int: <O extends ColumnOptions & { readonly min?: number; readonly max?: number }>(opts: O) =>
@@ -186,6 +200,7 @@ export const column = {
         return withinBounds(value, opts.min, opts.max);
       },
       opts,
+      `whole number${bounds(opts.min, opts.max)}`,
     ),
 
   decimal: <O extends ColumnOptions & { readonly min?: number; readonly max?: number }>(opts: O) =>
@@ -199,6 +214,7 @@ export const column = {
         return withinBounds(value, opts.min, opts.max);
       },
       opts,
+      `number with a dot as decimal separator${bounds(opts.min, opts.max)}`,
     ),
 
   boolean: <O extends ColumnOptions>(opts: O) =>
@@ -210,6 +226,7 @@ export const column = {
         return { rule: 'boolean', message: 'must be true/false, 1/0 or yes/no' };
       },
       opts,
+      'true/false, 1/0, yes/no or y/n',
     ),
 
   /** A JSON object as text, for partner attributes that have no column of their own. */
@@ -227,6 +244,7 @@ export const column = {
         return { rule: 'json_object', message: 'must be a JSON object such as {"tier":"gold"}' };
       },
       opts,
+      'a JSON object, at most 4096 characters',
     ),
 
   date: <O extends ColumnOptions>(opts: O) =>
@@ -237,6 +255,7 @@ export const column = {
           ? { rule: 'iso_date', message: 'must be a calendar date as YYYY-MM-DD' }
           : text,
       opts,
+      'date as YYYY-MM-DD',
     ),
 
   timestamp: <O extends ColumnOptions>(opts: O) =>
@@ -249,5 +268,6 @@ export const column = {
           : millis;
       },
       opts,
+      'ISO 8601 timestamp, e.g. 2026-03-01T14:30:00; an offset moves it to UTC',
     ),
 };

@@ -17,6 +17,7 @@ export interface ColumnDescription {
   readonly storage: StorageType;
   readonly required: boolean;
   readonly description: string;
+  readonly constraint: string;
 }
 
 /** A rule that spans columns of the same row, e.g. "a control contact has no offer". */
@@ -56,6 +57,7 @@ export function defineContract<const Name extends string, const C extends Column
     storage: col.storage,
     required: col.required,
     description: col.description,
+    constraint: col.constraint,
   }));
   return {
     dataset: spec.dataset,

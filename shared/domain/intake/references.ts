@@ -2,7 +2,7 @@ import type { AnyRow } from '../contracts/contract';
 import type { DatasetName } from '../contracts/datasets';
 import type { CellIssue } from './row-issues';
 
-interface Reference {
+export interface Reference {
   readonly column: string;
   readonly target: DatasetName;
   readonly rule: string;
@@ -32,6 +32,16 @@ const REFERENCES: Partial<Record<DatasetName, readonly Reference[]>> = {
   ],
   responses: [{ column: 'contact_id', target: 'contacts', rule: 'unknown_contact' }],
 };
+
+/** The column that must be unique in a dataset, if it has one. */
+export function identityOf(dataset: DatasetName): string | undefined {
+  return IDENTITY[dataset];
+}
+
+/** The cross-file rules of a dataset: which column must point at which dataset. */
+export function referencesOf(dataset: DatasetName): readonly Reference[] {
+  return REFERENCES[dataset] ?? [];
+}
 
 /**
  * The order files are validated in, so that every reference points at a dataset already read.

@@ -37,14 +37,38 @@ describe('defineContract', () => {
     },
   });
 
-  it('lists the columns in declaration order with storage, required flag and description', () => {
+  it('lists the columns in declaration order with storage, required flag, description and constraint', () => {
     expect(contract.dataset).toBe('widgets');
     expect(contract.version).toBe(3);
     expect(contract.columns).toEqual([
-      { name: 'widget_id', storage: 'string', required: true, description: 'Id.' },
-      { name: 'weight', storage: 'double', required: true, description: 'Weight.' },
-      { name: 'colour', storage: 'string', required: false, description: 'Colour.' },
-      { name: 'made_on', storage: 'date', required: false, description: 'Day made.' },
+      {
+        name: 'widget_id',
+        storage: 'string',
+        required: true,
+        description: 'Id.',
+        constraint: 'text, at most 64 characters, no control characters',
+      },
+      {
+        name: 'weight',
+        storage: 'double',
+        required: true,
+        description: 'Weight.',
+        constraint: 'number with a dot as decimal separator of at least 0',
+      },
+      {
+        name: 'colour',
+        storage: 'string',
+        required: false,
+        description: 'Colour.',
+        constraint: 'one of red, blue (any case)',
+      },
+      {
+        name: 'made_on',
+        storage: 'date',
+        required: false,
+        description: 'Day made.',
+        constraint: 'date as YYYY-MM-DD',
+      },
     ]);
   });
 
