@@ -21,6 +21,11 @@ export interface Column<T extends StoredValue = StoredValue, Required extends bo
   readonly constraint: string;
   /** Parses one raw cell. Empty optional cells become `null`; every issue names its rule. */
   readonly schema: z.ZodType<Required extends true ? T : T | null, RawCell>;
+  /**
+   * The same parse without zod's machinery, for the bulk path: the schema above is a thin zod
+   * wrapper around this function, so both agree by construction.
+   */
+  readonly parseCell: (raw: RawCell) => T | null | CellProblem;
 }
 
 interface ColumnOptions {
@@ -38,7 +43,9 @@ export interface CellProblem {
 
 type CellParser<T> = (text: string) => T | CellProblem;
 
-function isProblem(value: unknown): value is CellProblem {
+const REQUIRED_PROBLEM: CellProblem = { rule: 'required', message: 'required value is empty' };
+
+export function isProblem(value: unknown): value is CellProblem {
   return typeof value === 'object' && value !== null && 'rule' in value && 'message' in value;
 }
 
@@ -49,23 +56,20 @@ function build<T extends StoredValue, O extends ColumnOptions>(
   constraint: string,
 ): Column<T, RequiredOf<O>> {
   const optional = opts.optional === true;
+  const parseCell = (raw: RawCell): T | null | CellProblem => {
+    const text = raw?.trim() ?? '';
+    if (text === '') return optional ? null : REQUIRED_PROBLEM;
+    return parse(text);
+  };
   // optional(): a column the file does not have arrives as an absent key, not as undefined.
   const schema = z
     .string()
     .optional()
     .transform((raw, ctx): T | null => {
-      const text = raw?.trim() ?? '';
-      if (text === '') {
-        if (!optional)
-          ctx.addIssue({ code: 'custom', message: 'required value is empty', params: { rule: 'required' } });
-        return null;
-      }
-      const parsed = parse(text);
-      if (isProblem(parsed)) {
-        ctx.addIssue({ code: 'custom', message: parsed.message, params: { rule: parsed.rule } });
-        return null;
-      }
-      return parsed;
+      const parsed = parseCell(raw);
+      if (!isProblem(parsed)) return parsed;
+      ctx.addIssue({ code: 'custom', message: parsed.message, params: { rule: parsed.rule } });
+      return null;
     });
   return {
     storage,
@@ -73,6 +77,7 @@ function build<T extends StoredValue, O extends ColumnOptions>(
     description: opts.description,
     constraint,
     schema: schema as unknown as Column<T, RequiredOf<O>>['schema'],
+    parseCell,
   };
 }
 
