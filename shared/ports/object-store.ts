@@ -39,7 +39,8 @@ export interface ObjectWriter {
 export interface ObjectStore {
   head(ref: S3Ref): Promise<ObjectInfo | undefined>;
   /** Throws ObjectNotFoundError, or ObjectChangedError when the pinned version is gone. */
-  read(ref: VersionedRef): Promise<Readable>;  readText(ref: VersionedRef): Promise<string>;
+  read(ref: VersionedRef): Promise<Readable>;
+  readText(ref: VersionedRef): Promise<string>;
   /** Bytes [start, end) of a pinned object, for formats read from the end, such as Parquet. */
   readRange(ref: VersionedRef, start: number, end: number): Promise<Uint8Array>;
   write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void>;

@@ -56,7 +56,12 @@ export class S3ObjectStore implements ObjectStore {
   private async get(ref: VersionedRef, range?: string) {
     try {
       return await this.s3.send(
-        new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, ...versionOf(ref), ...(range ? { Range: range } : {}) }),
+        new GetObjectCommand({
+          Bucket: ref.bucket,
+          Key: ref.key,
+          ...versionOf(ref),
+          ...(range ? { Range: range } : {}),
+        }),
       );
     } catch (error) {
       const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };

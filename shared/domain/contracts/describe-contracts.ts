@@ -2,7 +2,7 @@ import { identityOf, referencesOf } from '../intake/references';
 import { athenaType } from '../lake/catalog';
 import { contractFor, DATASET_NAMES, REQUIRED_DATASETS } from './datasets';
 
-const escape = (text: string) => text.replace(/\|/g, '\\|');
+const escapePipes = (text: string) => text.replace(/\|/g, '\\|');
 
 /**
  * The data contracts as Markdown, rendered from the zod contracts themselves, so the document a
@@ -40,7 +40,7 @@ export function describeContracts(): string {
     );
     for (const c of contract.columns) {
       lines.push(
-        `| \`${c.name}\` | ${c.required ? 'yes' : 'no'} | ${athenaType[c.storage]} | ${escape(c.constraint)} | ${escape(c.description)} |`,
+        `| \`${c.name}\` | ${c.required ? 'yes' : 'no'} | ${athenaType[c.storage]} | ${escapePipes(c.constraint)} | ${escapePipes(c.description)} |`,
       );
     }
     const rules = [

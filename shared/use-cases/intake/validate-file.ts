@@ -1,9 +1,15 @@
-import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { contractFor } from '../../domain/contracts/datasets';
 import type { ManifestFile } from '../../domain/contracts/manifest';
-import { CsvFormatError, openCsvSource } from '../../domain/intake/csv-source';
-import { checkHeader, type HeaderLayout, isRejection } from '../../domain/intake/header-check';
+import {
+  checkHeader,
+  columnOrigin,
+  type HeaderLayout,
+  isRejection,
+  NO_COLUMNS,
+} from '../../domain/intake/header-check';
+import { openRecordSource, type SourceInput } from '../../domain/intake/readers/open-record-source';
+import { type RecordSource, SourceFormatError } from '../../domain/intake/readers/record-source';
 import type { ReferenceIndex } from '../../domain/intake/references';
 import { validateRecord } from '../../domain/intake/row-validator';
 import { lakeTables } from '../../domain/lake/catalog';
@@ -28,11 +34,52 @@ export interface FileValidation {
   readonly runId: string;
   readonly lakeBucket: string;
   readonly quarantinePrefix: string;
+  /** Size of the pinned version, from the head that pinned it; without it a Parquet file is sized by a head of its own. */
+  readonly size?: number;
+}
+
+interface Reported {
+  /** Columns the contract does not know: left out of curated data, named here once per file. */
+  readonly unknownColumns?: readonly string[];
 }
 
 export type FileOutcome =
-  | { readonly ok: true; readonly account: FileAccount; readonly maxTimestamp?: number }
-  | { readonly ok: false; readonly account: FileAccount; readonly rejection: Rejection };
+  | (Reported & { readonly ok: true; readonly account: FileAccount; readonly maxTimestamp?: number })
+  | (Reported & { readonly ok: false; readonly account: FileAccount; readonly rejection: Rejection });
+
+/**
+ * The object as the readers see it, every read pinned to the version the run started with. Only
+ * formats read by range need the size; a head that finds another version means the file changed.
+ */
+async function sourceInput(store: ObjectStore, job: FileValidation): Promise<SourceInput> {
+  const ref = job.source;
+  let size = job.size;
+  if (size === undefined && job.file.format === 'parquet') {
+    const info = await store.head(ref);
+    if (!info || (ref.version !== undefined && info.version !== ref.version))
+      throw new ObjectChangedError(ref);
+    size = info.size;
+  }
+  return {
+    stream: () => store.read(ref),
+    get size(): number {
+      if (size === undefined) throw new Error(`the size of ${ref.key} is needed but unknown`);
+      return size;
+    },
+    readRange: (start, end) => store.readRange(ref, start, end),
+  };
+}
+
+/** Why a file that was read has no rows, in the words of its format. */
+function noRows(file: ManifestFile): Rejection {
+  if (file.format === 'csv' && file.header) {
+    return { file: file.key, line: 1, rule: 'no_rows', message: 'the file has a header but no data rows' };
+  }
+  if (file.format === 'parquet') {
+    return { file: file.key, rule: 'no_rows', message: 'the Parquet file has a schema but no rows' };
+  }
+  return { file: file.key, rule: 'empty_file', message: 'the file is empty: no rows' };
+}
 
 /** Datasets that may legitimately be empty: a campaign can have had no responses yet. */
 const MAY_BE_EMPTY = new Set(['responses']);
@@ -62,32 +109,10 @@ export async function validateFile(
     bucket: job.lakeBucket,
     key: `${job.quarantinePrefix}${file.dataset}.jsonl`,
   });
-  let raw: Readable;
-  try {
-    raw = await deps.store.read(job.source);
-  } catch (error) {
-    if (!(error instanceof ObjectChangedError)) throw error;
-    return {
-      ok: false,
-      account: { dataset: file.dataset, key: file.key, rowsIn: 0, accepted: 0, rejected: 0 },
-      rejection: {
-        file: file.key,
-        rule: 'file_changed',
-        message: 'the file was overwritten after the run started; upload it again followed by the manifest',
-      },
-    };
-  }
-  const source = openCsvSource(raw, {
-    gzip: file.compression === 'gzip',
-    delimiter: file.delimiter,
-    maxDecompressedBytes: deps.limits.maxDecompressedBytes,
-    maxRecordChars: deps.limits.maxRecordChars,
-  });
-
-  let layout: HeaderLayout | undefined;
   let rowsIn = 0;
   let accepted = 0;
   let maxTimestamp: number | undefined;
+  let reported: Reported = {};
   const account = (): FileAccount => ({
     dataset: file.dataset,
     key: file.key,
@@ -101,19 +126,59 @@ export async function validateFile(
       ok: false,
       account: { ...account(), ...(quarantined ? { quarantine: quarantine.ref } : {}) },
       rejection,
+      ...reported,
     };
   };
+  const unreadable = (error: SourceFormatError): Promise<FileOutcome> =>
+    refuse({
+      file: file.key,
+      ...(error.line ? { line: error.line } : {}),
+      rule: error.rule,
+      message: error.message,
+    });
+  const changed: Rejection = {
+    file: file.key,
+    rule: 'file_changed',
+    message: 'the file was overwritten after the run started; upload it again followed by the manifest',
+  };
+
+  let source: RecordSource;
+  try {
+    source = await openRecordSource(await sourceInput(deps.store, job), {
+      ...file,
+      maxDecompressedBytes: deps.limits.maxDecompressedBytes,
+      maxRecordChars: deps.limits.maxRecordChars,
+    });
+  } catch (error) {
+    if (error instanceof ObjectChangedError) return { ok: false, account: account(), rejection: changed };
+    if (error instanceof SourceFormatError) return unreadable(error);
+    throw error;
+  }
+
+  // JSON Lines has no header: an empty one is a file without rows, judged below.
+  if (source.columns.length === 0 && file.format !== 'jsonl') {
+    source.close?.();
+    return refuse({
+      file: file.key,
+      rule: 'empty_file',
+      message: file.format === 'csv' ? 'the file is empty: not even a header row' : 'the file is empty',
+    });
+  }
+  const header =
+    source.columns.length === 0
+      ? NO_COLUMNS
+      : checkHeader(contract, file.key, source.columns, columnOrigin(file));
+  if (isRejection(header)) {
+    source.close?.();
+    return refuse(header);
+  }
+  const layout: HeaderLayout = header;
+  if (layout.unknownColumns.length > 0) reported = { unknownColumns: layout.unknownColumns };
 
   try {
     for await (const record of source.records) {
-      if (!layout) {
-        const header = checkHeader(contract, file.key, record.fields);
-        if (isRejection(header)) return refuse(header);
-        layout = header;
-        continue;
-      }
       rowsIn += 1;
-      const outcome = validateRecord(contract, layout, record.fields);
+      const outcome = validateRecord(contract, layout, record);
       const issues = outcome.ok ? deps.index.check(file.dataset, outcome.row) : outcome.issues;
       if (outcome.ok && issues.length === 0) {
         deps.index.accept(file.dataset, outcome.row);
@@ -126,32 +191,13 @@ export async function validateFile(
       }
     }
   } catch (error) {
-    if (error instanceof CsvFormatError) {
-      return refuse({
-        file: file.key,
-        ...(error.line ? { line: error.line } : {}),
-        rule: error.rule,
-        message: error.message,
-      });
-    }
+    if (error instanceof SourceFormatError) return unreadable(error);
+    if (error instanceof ObjectChangedError) return refuse(changed);
     await quarantine.abort();
     throw error;
   }
 
-  if (!layout)
-    return refuse({
-      file: file.key,
-      rule: 'empty_file',
-      message: 'the file is empty: not even a header row',
-    });
-  if (rowsIn === 0 && !MAY_BE_EMPTY.has(file.dataset)) {
-    return refuse({
-      file: file.key,
-      line: 1,
-      rule: 'no_rows',
-      message: 'the file has a header but no data rows',
-    });
-  }
+  if (rowsIn === 0 && !MAY_BE_EMPTY.has(file.dataset)) return refuse(noRows(file));
   const { sha256 } = source.digest();
   if (sha256 !== file.sha256) {
     return refuse({
@@ -181,5 +227,6 @@ export async function validateFile(
     ok: true,
     account: { ...account(), ...(quarantined ? { quarantine: quarantine.ref } : {}) },
     ...(maxTimestamp === undefined ? {} : { maxTimestamp }),
+    ...reported,
   };
 }

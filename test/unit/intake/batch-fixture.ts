@@ -151,6 +151,8 @@ export interface FileChange {
   readonly unlisted?: boolean;
   /** List the file in the manifest but do not upload it. */
   readonly notUploaded?: boolean;
+  /** Manifest entry fields to add or replace, e.g. `{ format: 'jsonl' }` or `{ encoding: 'latin1' }`. */
+  readonly entry?: Record<string, unknown>;
 }
 
 export interface BatchSpec {
@@ -213,6 +215,7 @@ export function buildBatch(spec: BatchSpec = {}): Batch {
       ...(declared !== ',' ? { delimiter: declared } : {}),
       rows: change.rows ?? table.rows.length,
       sha256: change.sha256 ?? sha256(bytes),
+      ...change.entry,
     });
   }
   const manifest = {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Contract } from '#shared/domain/contracts/contract';
 import { contractFor } from '#shared/domain/contracts/datasets';
-import { checkHeader, type HeaderLayout, isRejection } from '#shared/domain/intake/header-check';
+import {
+  checkHeader,
+  columnOrigin,
+  type HeaderLayout,
+  isRejection,
+} from '#shared/domain/intake/header-check';
 import type { Rejection } from '#shared/domain/runs/run-state';
 
 const offers: Contract = contractFor('offers');
@@ -22,13 +27,17 @@ describe('checkHeader', () => {
     const header = [...ALL].reverse();
     expect(layoutOf(checkHeader(offers, 'offers.csv', header))).toEqual({
       columns: header,
+      sources: new Map(header.map((h) => [h, h])),
       unknownColumns: [],
     });
   });
 
-  it('trims the names in the header', () => {
+  it('trims the names in the header, and reads each column from its name as written', () => {
     const header = ALL.map((n) => ` ${n} `);
-    expect(layoutOf(checkHeader(offers, 'offers.csv', header)).columns).toEqual(ALL);
+    const layout = layoutOf(checkHeader(offers, 'offers.csv', header));
+    expect(layout.columns).toEqual(ALL);
+    expect(layout.sources.get('offer_id')).toBe(' offer_id ');
+    expect([...layout.sources.keys()]).toEqual(ALL);
   });
 
   it('accepts a header with only the required columns', () => {
@@ -41,6 +50,7 @@ describe('checkHeader', () => {
     const layout = layoutOf(checkHeader(offers, 'offers.csv', header));
     expect(layout.unknownColumns).toEqual(['internal_note', 'Offer_ID']);
     expect(layout.columns).toEqual(['offer_id', undefined, ...ALL.slice(1), undefined]);
+    expect(layout.sources.has('internal_note')).toBe(false);
   });
 
   it("refuses a column named twice with rule 'duplicate_column' on line 1", () => {
@@ -100,5 +110,34 @@ describe('checkHeader', () => {
 
   it('does not take a tab inside a name for binary data', () => {
     expect(rejectionOf(checkHeader(offers, 'offers.csv', [ALL.join('\t')])).rule).toBe('missing_column');
+  });
+
+  it('names where the columns came from, without line 1 when that is not a header line', () => {
+    const parquet = columnOrigin({ format: 'parquet', header: true });
+    expect(checkHeader(offers, 'offers.parquet', ALL.slice(1), parquet)).toEqual({
+      file: 'offers.parquet',
+      column: 'offer_id',
+      rule: 'missing_column',
+      message: `required column offer_id missing from the Parquet schema (found: ${ALL.slice(1).join(', ')})`,
+    });
+    const headerless = columnOrigin({ format: 'csv', header: false });
+    expect(checkHeader(offers, 'offers.csv', [...ALL, 'kind'], headerless)).toEqual({
+      file: 'offers.csv',
+      column: 'kind',
+      rule: 'duplicate_column',
+      message: "column kind appears twice in the manifest's columns",
+    });
+    const jsonl = columnOrigin({ format: 'jsonl', header: true });
+    expect(rejectionOf(checkHeader(offers, 'offers.jsonl', ['\u0000'], jsonl)).message).toBe(
+      'the first JSON object holds binary data; is this a JSON Lines file?',
+    );
+  });
+
+  it('reads a CSV header as line 1', () => {
+    expect(columnOrigin({ format: 'csv', header: true })).toEqual({
+      name: 'the header',
+      line: 1,
+      format: 'CSV',
+    });
   });
 });

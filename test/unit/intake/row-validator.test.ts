@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Contract } from '#shared/domain/contracts/contract';
 import { contractFor, type DatasetName } from '#shared/domain/contracts/datasets';
-import { checkHeader, type HeaderLayout, isRejection } from '#shared/domain/intake/header-check';
+import { checkHeader, type HeaderLayout, isRejection, NO_COLUMNS } from '#shared/domain/intake/header-check';
+import { recordFromFields } from '#shared/domain/intake/readers/csv';
+import type { SourceRecord } from '#shared/domain/intake/readers/record-source';
 import { validateRecord } from '#shared/domain/intake/row-validator';
 
+/** The contract, the layout of a file with this header, and how its reader hands over a row of fields. */
 function setup(
   dataset: DatasetName,
   header: readonly string[],
-): { contract: Contract; layout: HeaderLayout } {
+): { contract: Contract; layout: HeaderLayout; read: (fields: readonly string[]) => SourceRecord } {
   const contract = contractFor(dataset);
   const layout = checkHeader(contract, `${dataset}.csv`, header);
   if (isRejection(layout)) throw new Error(layout.message);
-  return { contract, layout };
+  return { contract, layout, read: (fields) => recordFromFields(header, 2, fields) };
 }
 
 /** Every column of the contract, in contract order: the header of a complete file. */
@@ -37,9 +40,9 @@ const CUSTOMER_HEADER = [
 
 describe('validateRecord', () => {
   it('accepts a good row and returns the typed row and the raw record by column', () => {
-    const { contract, layout } = setup('customers', CUSTOMER_HEADER);
+    const { contract, layout, read } = setup('customers', CUSTOMER_HEADER);
     const fields = ['C1', '2024-05-01', 'North', '', '1980', 'F', 'yes', 'no', '', '1', '0'];
-    expect(validateRecord(contract, layout, fields)).toEqual({
+    expect(validateRecord(contract, layout, read(fields))).toEqual({
       ok: true,
       row: {
         customer_id: 'C1',
@@ -53,14 +56,20 @@ describe('validateRecord', () => {
         consent_push: null,
         consent_direct_mail: true,
         consent_call_centre: false,
+        // Not in this file's header: an optional column reads as null.
+        attributes: null,
       },
       record: Object.fromEntries(CUSTOMER_HEADER.map((h, i) => [h, fields[i]])),
     });
   });
 
   it('ignores the fields of unknown columns, in the row and in the record', () => {
-    const { contract, layout } = setup('channels', ['note', ...headerOf('channels')]);
-    const outcome = validateRecord(contract, layout, ['free text', 'email', '0.02', '1000', '08:00', '']);
+    const { contract, layout, read } = setup('channels', ['note', ...headerOf('channels')]);
+    const outcome = validateRecord(
+      contract,
+      layout,
+      read(['free text', 'email', '0.02', '1000', '08:00', '']),
+    );
     expect(outcome.ok).toBe(true);
     expect(outcome.record).toEqual({
       channel_id: 'email',
@@ -75,15 +84,19 @@ describe('validateRecord', () => {
   // checkHeader accepts a file without its optional columns, but the row schema (zod 4 object of
   // union-with-undefined columns) refuses an absent key with 'invalid_type' ("expected nonoptional").
   it('accepts rows of a file that leaves out optional columns, reading them as null', () => {
-    const { contract, layout } = setup('customers', ['customer_id', 'signup_date', 'region']);
-    const outcome = validateRecord(contract, layout, ['C1', '2024-05-01', 'North']);
+    const { contract, layout, read } = setup('customers', ['customer_id', 'signup_date', 'region']);
+    const outcome = validateRecord(contract, layout, read(['C1', '2024-05-01', 'North']));
     expect(outcome.ok ? [] : outcome.issues.map((i) => `${i.column}:${i.rule}`)).toEqual([]);
     expect(outcome.ok && outcome.row).toMatchObject({ customer_id: 'C1', branch: null, consent_email: null });
   });
 
   it("refuses a short row with one 'column_count' issue, keeping what it had", () => {
-    const { contract, layout } = setup('channels', ['channel_id', 'cost_per_contact', 'capacity_per_day']);
-    const outcome = validateRecord(contract, layout, ['email', '0.02']);
+    const { contract, layout, read } = setup('channels', [
+      'channel_id',
+      'cost_per_contact',
+      'capacity_per_day',
+    ]);
+    const outcome = validateRecord(contract, layout, read(['email', '0.02']));
     expect(outcome).toEqual({
       ok: false,
       record: { channel_id: 'email', cost_per_contact: '0.02', capacity_per_day: '' },
@@ -99,16 +112,20 @@ describe('validateRecord', () => {
   });
 
   it("refuses a long row with 'column_count' even when the known cells are valid", () => {
-    const { contract, layout } = setup('channels', ['channel_id', 'cost_per_contact', 'capacity_per_day']);
-    const outcome = validateRecord(contract, layout, ['email', '0', '02', '1000']);
+    const { contract, layout, read } = setup('channels', [
+      'channel_id',
+      'cost_per_contact',
+      'capacity_per_day',
+    ]);
+    const outcome = validateRecord(contract, layout, read(['email', '0', '02', '1000']));
     expect(outcome.ok).toBe(false);
     expect(outcome.ok ? [] : outcome.issues.map((i) => i.rule)).toEqual(['column_count']);
   });
 
   it('reports every bad cell of a row with its column, raw value, rule and message', () => {
-    const { contract, layout } = setup('customers', CUSTOMER_HEADER);
+    const { contract, layout, read } = setup('customers', CUSTOMER_HEADER);
     const fields = ['', '2025-02-30', 'North', '', '1850', 'z', 'perhaps', '', '', '', ''];
-    const outcome = validateRecord(contract, layout, fields);
+    const outcome = validateRecord(contract, layout, read(fields));
     expect(outcome.ok).toBe(false);
     expect(outcome.ok ? [] : outcome.issues).toEqual([
       { column: 'customer_id', value: '', rule: 'required', message: 'required value is empty' },
@@ -130,18 +147,20 @@ describe('validateRecord', () => {
   });
 
   it("reports a broken row rule under the rule's column with the raw value", () => {
-    const { contract, layout } = setup('offers', headerOf('offers'));
+    const { contract, layout, read } = setup('offers', headerOf('offers'));
     const outcome = validateRecord(
       contract,
       layout,
-      fieldsOf('offers', {
-        offer_id: 'O1',
-        name: 'Spring',
-        kind: 'percent_off',
-        discount_pct: '10',
-        valid_from: '2026-03-10',
-        valid_to: '2026-03-01',
-      }),
+      read(
+        fieldsOf('offers', {
+          offer_id: 'O1',
+          name: 'Spring',
+          kind: 'percent_off',
+          discount_pct: '10',
+          valid_from: '2026-03-10',
+          valid_to: '2026-03-01',
+        }),
+      ),
     );
     expect(outcome.ok ? [] : outcome.issues).toEqual([
       {
@@ -154,18 +173,20 @@ describe('validateRecord', () => {
   });
 
   it('reports a treatment contact without offer under offer_id', () => {
-    const { contract, layout } = setup('contacts', headerOf('contacts'));
+    const { contract, layout, read } = setup('contacts', headerOf('contacts'));
     const outcome = validateRecord(
       contract,
       layout,
-      fieldsOf('contacts', {
-        contact_id: 'K1',
-        campaign_id: 'CMP',
-        customer_id: 'C1',
-        channel_id: 'email',
-        sent_at: '2026-01-01 10:00',
-        group: 'treatment',
-      }),
+      read(
+        fieldsOf('contacts', {
+          contact_id: 'K1',
+          campaign_id: 'CMP',
+          customer_id: 'C1',
+          channel_id: 'email',
+          sent_at: '2026-01-01 10:00',
+          group: 'treatment',
+        }),
+      ),
     );
     expect(outcome.ok ? [] : outcome.issues).toEqual([
       {
@@ -178,7 +199,7 @@ describe('validateRecord', () => {
   });
 
   it('checks row rules only once every cell is valid', () => {
-    const { contract, layout } = setup('transactions', headerOf('transactions'));
+    const { contract, layout, read } = setup('transactions', headerOf('transactions'));
     const zeroQuantity = {
       line_id: 'L1',
       transaction_id: 'T1',
@@ -189,12 +210,108 @@ describe('validateRecord', () => {
       unit_price: '2',
       sales_channel: 'online',
     };
-    expect(validateRecord(contract, layout, fieldsOf('transactions', zeroQuantity))).toMatchObject({
+    expect(validateRecord(contract, layout, read(fieldsOf('transactions', zeroQuantity)))).toMatchObject({
       ok: false,
       issues: [{ column: 'quantity', value: '0', rule: 'nonzero_quantity' }],
     });
     const alsoBadPrice = fieldsOf('transactions', { ...zeroQuantity, unit_price: '-2' });
-    const outcome = validateRecord(contract, layout, alsoBadPrice);
+    const outcome = validateRecord(contract, layout, read(alsoBadPrice));
     expect(outcome.ok ? [] : outcome.issues.map((i) => i.rule)).toEqual(['minimum']);
+  });
+
+  it('reads each column from the source name it was matched to, blanks around the header name included', () => {
+    const { contract, layout } = setup('channels', [' channel_id ', 'cost_per_contact', 'capacity_per_day ']);
+    const record: SourceRecord = {
+      line: 2,
+      values: { ' channel_id ': 'email', cost_per_contact: '0.02', 'capacity_per_day ': '1000' },
+    };
+    const outcome = validateRecord(contract, layout, record);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.record).toEqual({
+      channel_id: 'email',
+      cost_per_contact: '0.02',
+      capacity_per_day: '1000',
+    });
+  });
+
+  it('takes a contract column a record carries beyond the layout, as a later JSON object may', () => {
+    const { contract, layout } = setup('channels', ['channel_id', 'cost_per_contact', 'capacity_per_day']);
+    const record: SourceRecord = {
+      line: 3,
+      values: {
+        channel_id: 'sms',
+        cost_per_contact: '0.05',
+        capacity_per_day: '10',
+        send_window_start: '09:00',
+        note: 'x',
+      },
+    };
+    const outcome = validateRecord(contract, layout, record);
+    expect(outcome.record).toEqual({
+      channel_id: 'sms',
+      cost_per_contact: '0.05',
+      capacity_per_day: '10',
+      send_window_start: '09:00',
+    });
+    expect(outcome.ok && outcome.row.send_window_start).toBe('09:00');
+  });
+
+  it('reads a key a record lacks as an empty cell: a required one is refused as required', () => {
+    const { contract, layout } = setup('channels', ['channel_id', 'cost_per_contact', 'capacity_per_day']);
+    const record: SourceRecord = { line: 4, values: { channel_id: 'sms', capacity_per_day: '10' } };
+    const outcome = validateRecord(contract, layout, record);
+    expect(outcome.record).toEqual({ channel_id: 'sms', cost_per_contact: '', capacity_per_day: '10' });
+    expect(outcome.ok ? [] : outcome.issues.map((i) => `${i.column}:${i.rule}`)).toEqual([
+      'cost_per_contact:required',
+    ]);
+  });
+
+  it("refuses a record with a reading problem under the problem's rule, showing only the cells it had", () => {
+    const { contract, layout } = setup('channels', ['channel_id', 'cost_per_contact', 'capacity_per_day']);
+    const broken: SourceRecord = {
+      line: 5,
+      values: {},
+      problem: {
+        rule: 'json',
+        message: 'is not valid JSON: Unexpected token',
+        value: '{"channel_id": "sms",',
+      },
+    };
+    expect(validateRecord(contract, layout, broken)).toEqual({
+      ok: false,
+      record: {},
+      issues: [
+        {
+          column: '*',
+          value: '{"channel_id": "sms",',
+          rule: 'json',
+          message: 'is not valid JSON: Unexpected token',
+        },
+      ],
+    });
+    const badText: SourceRecord = {
+      line: 6,
+      values: { channel_id: 'sms', cost_per_contact: '0.05', capacity_per_day: '10' },
+      problem: {
+        rule: 'encoding',
+        column: 'channel_id',
+        message: 'channel_id holds bytes that are not UTF-8 text',
+      },
+    };
+    expect(validateRecord(contract, layout, badText)).toMatchObject({
+      ok: false,
+      record: { channel_id: 'sms', cost_per_contact: '0.05', capacity_per_day: '10' },
+      issues: [{ column: 'channel_id', value: null, rule: 'encoding' }],
+    });
+  });
+
+  it('judges every row alone in a file without column names', () => {
+    const contract = contractFor('channels');
+    const outcome = validateRecord(contract, NO_COLUMNS, { line: 1, values: { channel_id: 'sms' } });
+    expect(outcome.record).toEqual({ channel_id: 'sms' });
+    expect(outcome.ok ? [] : outcome.issues.map((i) => `${i.column}:${i.rule}`)).toEqual([
+      'cost_per_contact:required',
+      'capacity_per_day:required',
+    ]);
   });
 });

@@ -11,6 +11,18 @@ export interface SourceRecord {
   readonly values: Readonly<Record<string, string | undefined>>;
   /** For a delimited record whose field count differs from the header's: the count found. */
   readonly fieldCount?: number;
+  /** Why the record could not be read as a whole (a line that is not JSON, bytes that are not text); the row is refused with this rule. */
+  readonly problem?: RecordProblem;
+}
+
+/** A record-level reading failure: the row goes to quarantine, the rest of the file is still read. */
+export interface RecordProblem {
+  readonly rule: string;
+  readonly message: string;
+  /** The source column concerned, where there is one. */
+  readonly column?: string;
+  /** The offending text, possibly shortened, for the quarantine file. */
+  readonly value?: string;
 }
 
 export interface RecordSource {
@@ -19,10 +31,15 @@ export interface RecordSource {
   readonly records: AsyncIterable<SourceRecord>;
   /** SHA-256 and size of the raw bytes as stored; final once `records` has ended. */
   digest(): { sha256: string; bytes: number };
+  /** Stops reading before the records end (a file refused on its header) and releases the object's stream. */
+  close?(): void;
 }
 
 /** What a reader needs to know about a file; a subset of its manifest entry plus limits. */
-export type SourceSpec = Pick<ManifestFile, 'format' | 'compression' | 'encoding' | 'delimiter' | 'header' | 'columns'> & {
+export type SourceSpec = Pick<
+  ManifestFile,
+  'format' | 'compression' | 'encoding' | 'delimiter' | 'header' | 'columns'
+> & {
   /** Refuse a compressed file that expands past this many bytes. */
   readonly maxDecompressedBytes: number;
   /** Refuse a single record longer than this many characters. */
