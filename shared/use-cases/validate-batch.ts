@@ -1,17 +1,21 @@
-import { REQUIRED_DATASETS } from '../domain/contracts/datasets';
+import { type DatasetName, REQUIRED_DATASETS } from '../domain/contracts/datasets';
 import { batchPrefix, type Manifest, manifest as manifestSchema } from '../domain/contracts/manifest';
 import { ReferenceIndex, VALIDATION_ORDER } from '../domain/intake/references';
+import type { CompiledMapping } from '../domain/mapping/compile-mapping';
 import type { FileAccount, Rejection, RunState } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
 import { ObjectChangedError, ObjectNotFoundError, type ObjectStore } from '../ports/object-store';
 import type { RunRepository } from '../ports/run-repository';
-import { type IntakeLimits, validateFile } from './intake/validate-file';
+import { resolveMapping } from './intake/resolve-mapping';
+import { type IntakeLimits, producedDatasets, validateFile } from './intake/validate-file';
 
 export interface ValidateBatchDeps {
   readonly store: ObjectStore;
   readonly runs: RunRepository;
   readonly lakeBucket: string;
   readonly limits: IntakeLimits;
+  /** Datasets a batch must provide; a run needs them all, a data load may need fewer. */
+  readonly requiredDatasets?: readonly DatasetName[];
 }
 
 const MANIFEST = 'manifest.json';
@@ -55,7 +59,34 @@ export async function validateBatch(
   if ('rule' in parsed) return finish(parsed);
   const manifest = parsed;
 
-  const missing = REQUIRED_DATASETS.filter((d) => !manifest.files.some((f) => f.dataset === d));
+  const prefix = batchPrefix(state.batch.partner, state.batch.batchId);
+  const mappings = new Map<string, CompiledMapping>();
+  for (const name of new Set(manifest.files.flatMap((f) => (f.mapping ? [f.mapping] : [])))) {
+    const resolved = await resolveMapping(deps.store, state.batch.bucket, state.batch.partner, name);
+    if ('rule' in resolved) return finish(resolved);
+    mappings.set(name, resolved);
+  }
+  const planned = manifest.files.map((file) => {
+    const mapping = file.mapping ? mappings.get(file.mapping) : undefined;
+    return { file, mapping, produces: producedDatasets(file, mapping) };
+  });
+
+  const producer = new Map<DatasetName, string>();
+  for (const { file, produces } of planned) {
+    for (const dataset of produces) {
+      const other = producer.get(dataset);
+      if (other) {
+        return finish({
+          file: MANIFEST,
+          column: 'files',
+          rule: 'duplicate_dataset',
+          message: `both ${other} and ${file.key} provide ${dataset}; a batch has one source per dataset`,
+        });
+      }
+      producer.set(dataset, file.key);
+    }
+  }
+  const missing = (deps.requiredDatasets ?? REQUIRED_DATASETS).filter((d) => !producer.has(d));
   if (missing.length > 0) {
     return finish({
       file: MANIFEST,
@@ -65,8 +96,7 @@ export async function validateBatch(
     });
   }
 
-  const prefix = batchPrefix(state.batch.partner, state.batch.batchId);
-  const pinned = new Map<string, string>();
+  const pinned = new Map<string, { version: string; size: number }>();
   for (const f of manifest.files) {
     const info = await deps.store.head({ bucket: state.batch.bucket, key: prefix + f.key });
     if (!info) {
@@ -76,27 +106,38 @@ export async function validateBatch(
         message: `the manifest lists ${f.key} but s3://${state.batch.bucket}/${prefix}${f.key} does not exist`,
       });
     }
-    pinned.set(f.key, info.version);
+    pinned.set(f.key, { version: info.version, size: info.size });
   }
 
+  // A file is read once every dataset it may refer to has been read.
+  const last = (produces: readonly DatasetName[]) =>
+    Math.max(...produces.map((d) => VALIDATION_ORDER.indexOf(d)));
+  const ordered = planned
+    .map((p, i) => ({ ...p, i }))
+    .sort((a, b) => last(a.produces) - last(b.produces) || a.i - b.i);
   const index = new ReferenceIndex();
   let lastTransaction: number | undefined;
-  for (const dataset of VALIDATION_ORDER) {
-    const file = manifest.files.find((f) => f.dataset === dataset);
-    if (!file) continue;
+  for (const { file, mapping } of ordered) {
+    const pin = pinned.get(file.key);
     const outcome = await validateFile(
       {
-        source: { bucket: state.batch.bucket, key: prefix + file.key, version: pinned.get(file.key) },
+        source: { bucket: state.batch.bucket, key: prefix + file.key, version: pin?.version },
         file,
         runId: state.runId,
         lakeBucket: deps.lakeBucket,
         quarantinePrefix: quarantinePrefix(state),
+        ...(pin ? { size: pin.size } : {}),
+        ...(mapping ? { mapping } : {}),
       },
       { store: deps.store, index, limits: deps.limits },
     );
-    files.push(outcome.account);
+    files.push(
+      ...outcome.accounts.map((a) =>
+        outcome.unknownColumns ? { ...a, unknownColumns: [...outcome.unknownColumns] } : a,
+      ),
+    );
     if (!outcome.ok) return finish(outcome.rejection);
-    if (dataset === 'transactions') lastTransaction = outcome.maxTimestamp;
+    lastTransaction = outcome.maxTimestamp ?? lastTransaction;
   }
   return finish(undefined, manifest.asOf ?? dayAfter(lastTransaction));
 }

@@ -39,6 +39,14 @@ export const NO_COLUMNS: HeaderLayout = { columns: [], sources: new Map(), unkno
 // biome-ignore lint/suspicious/noControlCharactersInRegex: binary content shows up as control characters
 const BINARY = /[\u0000-\u0008\u000e-\u001f]/;
 
+/** The columns a reader of the file needs and knows: a contract, or a mapping. */
+export interface ColumnExpectation {
+  readonly required: readonly string[];
+  readonly known: ReadonlySet<string>;
+  /** Who needs the missing columns, for the message, e.g. "the mapping hillstrom". */
+  readonly neededBy?: string;
+}
+
 /**
  * Checks a file's column names against its contract. Duplicate or missing required columns make
  * the file unreadable; unknown columns are reported and ignored.
@@ -47,6 +55,21 @@ export function checkHeader(
   contract: Contract,
   file: string,
   header: readonly string[],
+  origin: ColumnOrigin = CSV_HEADER,
+): HeaderLayout | Rejection {
+  return checkColumns(
+    file,
+    header,
+    { required: contract.requiredColumns, known: new Set(contract.columns.map((c) => c.name)) },
+    origin,
+  );
+}
+
+/** Checks a file's column names against what its reader needs; see checkHeader. */
+export function checkColumns(
+  file: string,
+  header: readonly string[],
+  expected: ColumnExpectation,
   origin: ColumnOrigin = CSV_HEADER,
 ): HeaderLayout | Rejection {
   const at = origin.line === undefined ? {} : { line: origin.line };
@@ -72,18 +95,19 @@ export function checkHeader(
     }
     seen.add(name);
   }
-  const missing = contract.requiredColumns.filter((c) => !seen.has(c));
+  const missing = expected.required.filter((c) => !seen.has(c));
   const [first] = missing;
   if (first !== undefined) {
+    const by = expected.neededBy ? `, which ${expected.neededBy} reads,` : '';
     return {
       file,
       ...at,
       column: first,
       rule: 'missing_column',
-      message: `required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing from ${origin.name} (found: ${names.join(', ')})`,
+      message: `required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${by} missing from ${origin.name} (found: ${names.join(', ')})`,
     };
   }
-  const known = new Set(contract.columns.map((c) => c.name));
+  const known = expected.known;
   const sources = new Map<string, string>();
   for (const [i, name] of names.entries()) {
     const source = header[i];

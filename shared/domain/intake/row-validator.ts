@@ -1,4 +1,3 @@
-import { ruleOfIssue } from '../contracts/column';
 import type { AnyRow, Contract } from '../contracts/contract';
 import type { HeaderLayout } from './header-check';
 import type { SourceRecord } from './readers/record-source';
@@ -61,18 +60,33 @@ export function validateRecord(contract: Contract, layout: HeaderLayout, source:
       issues: [{ column: column ?? '*', value: value ?? null, rule, message }],
     };
   }
-  const parsed = contract.rowSchema.safeParse(record);
-  if (!parsed.success) {
+  return validateCells(contract, record);
+}
+
+/**
+ * Validates the contract cells of one target record: every column's rule (through the compiled
+ * parse, equivalent to the zod schema) and the contract's row rules. Issues found earlier, e.g.
+ * by a mapping's transforms, refuse the row with the rest.
+ */
+export function validateCells(
+  contract: Contract,
+  record: Record<string, string>,
+  earlier: readonly CellIssue[] = [],
+): RowOutcome {
+  const parsed = contract.parseRecord(record);
+  if (!parsed.ok || earlier.length > 0) {
+    const fromContract = parsed.ok
+      ? []
+      : parsed.issues.map((i) => ({ ...i, value: record[i.column] ?? null }));
+    const mapped = new Set(earlier.map((i) => i.column));
     return {
       ok: false,
       record,
-      issues: parsed.error.issues.map((issue) => {
-        const column = String(issue.path[0] ?? '*');
-        return { column, value: record[column] ?? null, rule: ruleOfIssue(issue), message: issue.message };
-      }),
+      // A cell a mapping could not convert is reported once, with the mapping's reason.
+      issues: [...earlier, ...fromContract.filter((i) => !mapped.has(i.column))],
     };
   }
-  const row = parsed.data as AnyRow;
+  const row = parsed.row;
   const broken = contract.rowRules.filter((r) => !r.holds(row as never));
   if (broken.length > 0) {
     return {

@@ -18,13 +18,14 @@ export interface RowMapper {
 }
 
 export interface DerivedRecord extends MappedRecord {
-  /** Source record (1-based) where the entity first appeared, for quarantine. */
-  readonly firstRow: number;
+  /** Source line where the entity first appeared, for quarantine. */
+  readonly firstLine: number;
 }
 
 export interface DistinctAccumulator {
   readonly dataset: DatasetName;
-  add(cells: Cells, rowNumber: number): void;
+  /** `rowNumber` feeds `row` expressions; `line` is where the record sits in the file. */
+  add(cells: Cells, rowNumber: number, line?: number): void;
   /** The derived entities, one per distinct key, in first-seen order. */
   records(): Iterable<DerivedRecord>;
   readonly size: number;
@@ -129,7 +130,7 @@ function better(aggregate: Aggregate, candidate: string, current: string): boole
 }
 
 interface EntityState {
-  firstRow: number;
+  firstLine: number;
   values: Record<string, string | undefined>;
   counts: Map<string, Map<string, number>>;
   issues: CellIssue[];
@@ -178,13 +179,13 @@ export function compileMapping(mapping: Mapping): CompiledMapping {
         get size() {
           return entities.size;
         },
-        add(cells, rowNumber) {
+        add(cells, rowNumber, line = rowNumber) {
           if (spec.where && !spec.where(cells)) return;
           const key = spec.key(cells, rowNumber);
           if (typeof key !== 'string' || key.trim() === '') return;
           let entity = entities.get(key);
           if (!entity) {
-            entity = { firstRow: rowNumber, values: {}, counts: new Map(), issues: [] };
+            entity = { firstLine: line, values: {}, counts: new Map(), issues: [] };
             entities.set(key, entity);
           }
           for (const [target, aggregate, evaluate] of spec.columns) {
@@ -217,7 +218,7 @@ export function compileMapping(mapping: Mapping): CompiledMapping {
               for (const entry of counts) if (!best || entry[1] > best[1]) best = entry;
               values[target] = best?.[0];
             }
-            yield { values, issues: entity.issues, firstRow: entity.firstRow };
+            yield { values, issues: entity.issues, firstLine: entity.firstLine };
           }
         },
       };

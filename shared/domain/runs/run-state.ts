@@ -57,6 +57,8 @@ export const fileAccount = z.object({
   accepted: z.number().int().nonnegative(),
   rejected: z.number().int().nonnegative(),
   quarantine: s3Ref.optional(),
+  /** Source columns nothing reads: kept out of curated data and reported here. */
+  unknownColumns: z.array(z.string()).optional(),
 });
 export type FileAccount = z.infer<typeof fileAccount>;
 

@@ -73,14 +73,16 @@ describe('validateFile', () => {
     // Assess
     expect(outcome).toEqual({
       ok: true,
-      account: {
-        dataset: 'transactions',
-        key: 'transactions.csv',
-        rowsIn: 4,
-        accepted: 3,
-        rejected: 1,
-        quarantine: { bucket: 'lake', key: 'quarantine/p/b/r1/transactions.jsonl' },
-      },
+      accounts: [
+        {
+          dataset: 'transactions',
+          key: 'transactions.csv',
+          rowsIn: 4,
+          accepted: 3,
+          rejected: 1,
+          quarantine: { bucket: 'lake', key: 'quarantine/p/b/r1/transactions.jsonl' },
+        },
+      ],
       maxTimestamp: Date.UTC(2026, 1, 20, 7),
     });
     expect(store.keys('lake')).toEqual([
@@ -177,14 +179,16 @@ describe('validateFile: JSON Lines and Parquet', () => {
     const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
     expect(outcome).toEqual({
       ok: true,
-      account: {
-        dataset: 'products',
-        key: 'products.jsonl',
-        rowsIn: 3,
-        accepted: 2,
-        rejected: 1,
-        quarantine: { bucket: 'lake', key: 'quarantine/p/b/r1/products.jsonl' },
-      },
+      accounts: [
+        {
+          dataset: 'products',
+          key: 'products.jsonl',
+          rowsIn: 3,
+          accepted: 2,
+          rejected: 1,
+          quarantine: { bucket: 'lake', key: 'quarantine/p/b/r1/products.jsonl' },
+        },
+      ],
     });
     expect(await curatedRows(store, 'products')).toEqual(PRODUCT_ROWS);
     const [quarantined] = (store.text('lake', 'quarantine/p/b/r1/products.jsonl') ?? '')
@@ -214,7 +218,7 @@ describe('validateFile: JSON Lines and Parquet', () => {
     const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
     expect(outcome).toEqual({
       ok: true,
-      account: { dataset: 'products', key: 'products.parquet', rowsIn: 2, accepted: 2, rejected: 0 },
+      accounts: [{ dataset: 'products', key: 'products.parquet', rowsIn: 2, accepted: 2, rejected: 0 }],
     });
     expect(await curatedRows(store, 'products')).toEqual(PRODUCT_ROWS);
     const reads = store.calls.filter((c) => c.bucket === 'in');
@@ -248,7 +252,7 @@ describe('validateFile: JSON Lines and Parquet', () => {
     const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
     expect(outcome).toMatchObject({
       ok: false,
-      account: { rowsIn: 0, accepted: 0, rejected: 0 },
+      accounts: [{ rowsIn: 0, accepted: 0, rejected: 0 }],
       rejection: { file: 'p.parquet', rule: 'file_changed' },
     });
     expect(store.calls.filter((c) => c.op !== 'head')).toEqual([]);

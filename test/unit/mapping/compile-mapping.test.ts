@@ -189,12 +189,12 @@ describe('compileMapping: distinct outputs', () => {
     expect(products?.size).toBe(2);
     expect([...(products?.records() ?? [])]).toEqual([
       {
-        firstRow: 1,
+        firstLine: 1,
         issues: [],
         values: { product_id: 'A', category: 'w', price: '3', subcategory: '2023-12-31', unit_cost: '3' },
       },
       {
-        firstRow: 2,
+        firstLine: 2,
         issues: [],
         values: { product_id: 'B', category: 'y', price: '10', subcategory: '2024-01-01', unit_cost: '10' },
       },

@@ -1,0 +1,268 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManifestFile } from '#shared/domain/contracts/manifest';
+import { curatedPartitionPrefix } from '#shared/domain/lake/catalog';
+import type { FileAccount, RunState, ValidateOutput } from '#shared/domain/runs/run-state';
+import { mappingKey } from '#shared/use-cases/intake/resolve-mapping';
+import { validateBatch } from '#shared/use-cases/validate-batch';
+import { FsObjectStore } from '../../scripts/support/fs-object-store';
+
+/**
+ * The real public datasets in ../shared/data (or $CAMPAIGN_DATA_DIR) load through the shipped
+ * mappings, as they are, with their canonical counts. Skips, saying so, when the data is absent.
+ */
+const DATA = resolve(process.env.CAMPAIGN_DATA_DIR ?? resolve(import.meta.dirname, '../../../shared/data'));
+const available = existsSync(join(DATA, 'online_retail/online_retail.csv.gz'));
+if (!available) console.warn(`real-data intake tests skipped: no data at ${DATA} (set CAMPAIGN_DATA_DIR)`);
+
+const LIMITS = {
+  maxRejectedShare: 0.05,
+  maxDecompressedBytes: 2 ** 31,
+  maxRecordChars: 1 << 20,
+  partRows: 250_000,
+};
+let work: string;
+let store: FsObjectStore;
+let duck: Awaited<ReturnType<typeof DuckDBInstance.create>>;
+
+/** Delivers one real file as a partner would: the file, the shipped mapping, then the manifest. */
+async function load(
+  name: string,
+  path: string,
+  entry: Omit<ManifestFile, 'key' | 'rows' | 'sha256' | 'compression' | 'encoding' | 'delimiter' | 'header'> &
+    Partial<ManifestFile>,
+  rows: number,
+): Promise<{ output: ValidateOutput; runId: string }> {
+  const partner = name;
+  const runId = `real-${name}`;
+  const key = path.split('/').pop() ?? name;
+  const bytes = readFileSync(path);
+  await store.write(
+    { bucket: 'landing', key: `incoming/${partner}/b1/${key}` },
+    bytes,
+    'application/octet-stream',
+  );
+  const mapping = readFileSync(resolve(import.meta.dirname, `../../mappings/${entry.mapping}.json`));
+  await store.write(
+    { bucket: 'landing', key: mappingKey(partner, entry.mapping ?? '') },
+    mapping,
+    'application/json',
+  );
+  const file = {
+    compression: key.endsWith('.gz') ? 'gzip' : 'none',
+    encoding: 'utf-8',
+    delimiter: ',',
+    header: true,
+    ...entry,
+    key,
+    rows,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  } as ManifestFile;
+  const manifestKey = `incoming/${partner}/b1/manifest.json`;
+  await store.write(
+    { bucket: 'landing', key: manifestKey },
+    JSON.stringify({ manifestVersion: 1, partner, batchId: 'b1', files: [file] }),
+    'application/json',
+  );
+  const state: RunState = {
+    runId,
+    trigger: { source: 's3' },
+    batch: { bucket: 'landing', manifestKey, manifestVersion: '1', partner, batchId: 'b1' },
+    campaign: { budget: 1, holdoutFraction: 0, sendDate: '2026-01-01', seed: 1, currency: 'EUR' },
+    startedAt: new Date().toISOString(),
+    stages: {},
+  };
+  const result = await validateBatch(
+    {
+      ...state,
+      batch: {
+        ...state.batch,
+        manifestVersion: (await store.head({ bucket: 'landing', key: manifestKey }))?.version ?? '',
+      },
+    },
+    {
+      store,
+      runs: { recordFiles: async () => undefined } as never,
+      lakeBucket: 'lake',
+      limits: LIMITS,
+      requiredDatasets: [],
+    },
+  );
+  return { output: result.output, runId };
+}
+
+async function sql(query: string): Promise<Record<string, unknown>[]> {
+  const connection = await duck.connect();
+  try {
+    return (await connection.runAndReadAll(query)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+  }
+}
+
+const curated = (dataset: Parameters<typeof curatedPartitionPrefix>[0], runId: string) =>
+  `read_parquet('${join(work, 'lake', curatedPartitionPrefix(dataset, runId))}*.parquet')`;
+const account = (output: ValidateOutput, dataset: string): FileAccount | undefined =>
+  output.files.find((f) => f.dataset === dataset);
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'real-data-'));
+  store = new FsObjectStore(work);
+  duck = await DuckDBInstance.create(':memory:');
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe.runIf(available)('UCI Online Retail through the uci-online-retail mapping', () => {
+  let output: ValidateOutput;
+  let runId: string;
+  beforeAll(async () => {
+    ({ output, runId } = await load(
+      'uci-online-retail',
+      join(DATA, 'online_retail/online_retail.csv.gz'),
+      { dataset: 'transactions', format: 'csv', mapping: 'uci-online-retail' },
+      541_909,
+    ));
+  }, 300_000);
+
+  it('reads all 541,909 lines and accounts for every one', () => {
+    expect(output.rejection).toBeUndefined();
+    expect(output.status).toBe('ACCEPTED');
+    const lines = account(output, 'transactions');
+    expect(lines?.rowsIn).toBe(541_909);
+    expect((lines?.accepted ?? 0) + (lines?.rejected ?? 0)).toBe(541_909);
+  });
+
+  it('derives the 4,372 customers and the 4,070 stock codes', () => {
+    expect(account(output, 'customers')).toMatchObject({ rowsIn: 4_372, accepted: 4_372, rejected: 0 });
+    expect(account(output, 'products')?.rowsIn).toBe(4_070);
+  });
+
+  it('keeps cancellations as returns and guest lines without a customer, losing no revenue', async () => {
+    const [facts] = await sql(`
+      SELECT count(*) AS lines,
+             count(*) FILTER (WHERE transaction_id LIKE 'C%' AND quantity < 0) AS returns,
+             count(*) FILTER (WHERE customer_id IS NULL) AS guest_lines,
+             count(DISTINCT customer_id) AS customers,
+             round(sum(quantity * unit_price), 2) AS revenue
+      FROM ${curated('transactions', runId)}`);
+    const lines = account(output, 'transactions');
+    expect(Number(facts?.lines)).toBe(lines?.accepted);
+    expect(Number(facts?.returns)).toBe(9_288);
+    expect(Number(facts?.customers)).toBe(4_372);
+    // What was refused, and why: the "Adjust bad debt" lines of product B, whose most frequent
+    // price is negative, so the derived product is refused and its three lines with it.
+    const [refused] = await sql(`
+      SELECT round(sum(CAST(record.quantity AS DOUBLE) * CAST(record.unit_price AS DOUBLE)), 2) AS revenue,
+             count(*) AS n,
+             count(*) FILTER (WHERE coalesce(record.customer_id, '') = '') AS guest_lines,
+             string_agg(DISTINCT record.product_id, ',') AS products
+      FROM read_json('${join(work, 'lake', 'quarantine/uci-online-retail/b1', runId, 'transactions.jsonl')}')`);
+    expect(Number(refused?.n)).toBe(lines?.rejected);
+    expect(refused?.products).toBe('B');
+    // Every guest line is accounted for: curated or in quarantine, none lost.
+    expect(Number(facts?.guest_lines) + Number(refused?.guest_lines)).toBe(135_080);
+    // The canonical total, split between curated and refused lines.
+    expect(Number(facts?.revenue) + Number(refused?.revenue ?? 0)).toBeCloseTo(9_747_747.93, 1);
+  });
+});
+
+describe.runIf(available)('Hillstrom through the hillstrom mapping', () => {
+  let output: ValidateOutput;
+  let runId: string;
+  beforeAll(async () => {
+    ({ output, runId } = await load(
+      'hillstrom',
+      join(DATA, 'hillstrom/hillstrom.csv.gz'),
+      { dataset: 'customers', format: 'csv', mapping: 'hillstrom' },
+      64_000,
+    ));
+  }, 300_000);
+
+  it('loads 64,000 customers, their contacts and responses, and the two e-mail offers', () => {
+    expect(output.rejection).toBeUndefined();
+    for (const dataset of ['customers', 'contacts', 'responses']) {
+      expect(account(output, dataset), dataset).toMatchObject({
+        rowsIn: 64_000,
+        accepted: 64_000,
+        rejected: 0,
+      });
+    }
+    expect(account(output, 'offers')).toMatchObject({ accepted: 2, rejected: 0 });
+    expect(account(output, 'channels')).toMatchObject({ accepted: 1, rejected: 0 });
+  });
+
+  it('keeps the randomised arms and the published response rates', async () => {
+    const arms = await sql(`
+      SELECT coalesce(k.offer_id, 'control') AS arm, k."group" AS grp, count(*) AS n,
+             avg(CASE WHEN r.clicked_at IS NOT NULL THEN 1 ELSE 0 END) AS visit,
+             avg(CASE WHEN r.converted_at IS NOT NULL THEN 1 ELSE 0 END) AS conversion,
+             avg(coalesce(r.revenue, 0)) AS spend
+      FROM ${curated('contacts', runId)} k JOIN ${curated('responses', runId)} r USING (contact_id)
+      GROUP BY 1, 2 ORDER BY 1`);
+    expect(arms.map((a) => [a.arm, a.grp, Number(a.n)])).toEqual([
+      ['control', 'control', 21_306],
+      ['mens-email', 'treatment', 21_307],
+      ['womens-email', 'treatment', 21_387],
+    ]);
+    // ../shared/data/README.md: visit 18.28% / 15.14% / 10.62%, conversion 1.25% / 0.88% / 0.57%, spend 1.42 / 1.08 / 0.65.
+    const [control, mens, womens] = arms;
+    expect(Number(mens?.visit)).toBeCloseTo(0.1828, 4);
+    expect(Number(womens?.visit)).toBeCloseTo(0.1514, 4);
+    expect(Number(control?.visit)).toBeCloseTo(0.1062, 4);
+    expect(Number(mens?.conversion)).toBeCloseTo(0.0125, 4);
+    expect(Number(womens?.conversion)).toBeCloseTo(0.0088, 4);
+    expect(Number(control?.conversion)).toBeCloseTo(0.0057, 4);
+    expect(Number(mens?.spend)).toBeCloseTo(1.42, 2);
+    expect(Number(womens?.spend)).toBeCloseTo(1.08, 2);
+    expect(Number(control?.spend)).toBeCloseTo(0.65, 2);
+  });
+});
+
+describe.runIf(available)('CDNOW through the cdnow mapping', () => {
+  it('loads the 69,659 purchases of 23,570 customers from the whitespace-separated master file', async () => {
+    const { output, runId } = await load(
+      'cdnow',
+      join(DATA, 'cdnow/CDNOW_master.txt'),
+      { dataset: 'transactions', format: 'csv', mapping: 'cdnow', delimiter: 'whitespace' },
+      69_659,
+    );
+    expect(output.rejection).toBeUndefined();
+    expect(account(output, 'transactions')).toMatchObject({ rowsIn: 69_659, accepted: 69_659, rejected: 0 });
+    expect(account(output, 'customers')).toMatchObject({ rowsIn: 23_570, accepted: 23_570 });
+    const [facts] = await sql(
+      `SELECT round(sum(quantity * unit_price), 2) AS dollars, min(ts) AS first, max(ts) AS last FROM ${curated('transactions', runId)}`,
+    );
+    const master = readFileSync(join(DATA, 'cdnow/CDNOW_master.txt'), 'latin1').split('\n').slice(1);
+    const dollars = master.reduce((s, line) => s + Number(line.trim().split(/\s+/)[3] ?? 0), 0);
+    expect(Number(facts?.dollars)).toBeCloseTo(dollars, 0);
+    expect(String(facts?.first)).toMatch(/^1997-01-01/);
+    expect(String(facts?.last)).toMatch(/^1998-06-30/);
+  });
+
+  it('loads the headerless sample with the columns its manifest declares', async () => {
+    const { output } = await load(
+      'cdnow-sample',
+      join(DATA, 'cdnow/CDNOW_sample.txt'),
+      {
+        dataset: 'transactions',
+        format: 'csv',
+        mapping: 'cdnow',
+        delimiter: 'whitespace',
+        header: false,
+        columns: ['customer_id', 'sample_id', 'date', 'number_of_cds', 'dollar_value'],
+      },
+      readFileSync(join(DATA, 'cdnow/CDNOW_sample.txt'), 'latin1')
+        .split('\n')
+        .filter((l) => l.trim()).length,
+    );
+    expect(output.rejection).toBeUndefined();
+    expect(account(output, 'customers')?.accepted).toBe(2_357);
+  });
+});
