@@ -16,8 +16,8 @@ const deps = {
 export const handler = httpRoute(
   apiRoutes.getCostReport,
   { path: z.object({ runId }) },
-  async ({ path }) => ({
+  async ({ path, principal }) => ({
     status: 200,
-    body: await getCostReport(deps, path.runId),
+    body: await getCostReport(deps, path.runId, principal),
   }),
 );

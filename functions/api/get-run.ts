@@ -9,7 +9,11 @@ import { getRun } from '#shared/use-cases/api/get-run';
 const env = requireEnv(['runsTable']);
 const runs = adapters.runRepository(env.runsTable);
 
-export const handler = httpRoute(apiRoutes.getRun, { path: z.object({ runId }) }, async ({ path }) => ({
-  status: 200,
-  body: await getRun(runs, path.runId),
-}));
+export const handler = httpRoute(
+  apiRoutes.getRun,
+  { path: z.object({ runId }) },
+  async ({ path, principal }) => ({
+    status: 200,
+    body: await getRun(runs, path.runId, principal),
+  }),
+);

@@ -12,7 +12,7 @@ const query = z.object({
   cursor: z.string().max(2048).optional(),
 });
 
-export const handler = httpRoute(apiRoutes.listRuns, { query }, async ({ query }) => ({
+export const handler = httpRoute(apiRoutes.listRuns, { query }, async ({ query, principal }) => ({
   status: 200,
-  body: await listRuns(runs, query.limit, query.cursor),
+  body: await listRuns(runs, principal, query.limit, query.cursor),
 }));

@@ -138,6 +138,15 @@ export const apiFunctions = {
     access: { runsTable: 'read' },
     route: 'getRun',
   },
+  GetQualityReport: {
+    description: apiRoutes.getQualityReport.summary,
+    entry: 'functions/api/get-quality-report.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    env: ['runsTable', 'lakeBucket'],
+    access: { runsTable: 'read', lakeBucket: 'read' },
+    route: 'getQualityReport',
+  },
   GetCostReport: {
     description: apiRoutes.getCostReport.summary,
     entry: 'functions/api/get-cost-report.ts',

@@ -20,6 +20,12 @@ export const apiRoutes = {
     roles: ROLES,
     summary: 'Status, row counts, stage timings, summary and failure reason of a run.',
   },
+  getQualityReport: {
+    method: 'GET',
+    path: '/runs/{runId}/quality',
+    roles: ['marketing', 'analyst', 'admin', 'partner'],
+    summary: "The batch's data-quality report, as JSON or (?format=html) the page; partners see their own.",
+  },
   getCostReport: {
     method: 'GET',
     path: '/runs/{runId}/cost-report',

@@ -22,6 +22,8 @@ export interface HttpRequest<P, Q, B> {
 export interface HttpResult {
   readonly status: number;
   readonly body: unknown;
+  /** For a body that is not JSON, e.g. an HTML page: sent as is with this content type. */
+  readonly contentType?: string;
 }
 
 interface RouteSchemas<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
@@ -89,6 +91,13 @@ export function httpRoute<
           body: validate((schemas.body ?? empty) as B, parseBody(event.body, event.isBase64Encoded), 'body'),
         };
         const result = await useCase(request);
+        if (result.contentType && typeof result.body === 'string') {
+          return {
+            statusCode: result.status,
+            headers: { 'content-type': result.contentType, 'cache-control': 'no-store' },
+            body: result.body,
+          };
+        }
         return json(result.status, result.body);
       } catch (error) {
         return toHttpResponse(error);

@@ -6,6 +6,7 @@ import type { FileAccount, Rejection, RunState } from '../domain/runs/run-state'
 import type { StageResult } from '../lambda/pipeline-stage';
 import { ObjectChangedError, ObjectNotFoundError, type ObjectStore } from '../ports/object-store';
 import type { RunRepository } from '../ports/run-repository';
+import { BatchProfiler, writeQualityReport } from './intake/quality-report';
 import { resolveMapping } from './intake/resolve-mapping';
 import { type IntakeLimits, producedDatasets, validateFile } from './intake/validate-file';
 
@@ -36,8 +37,22 @@ export async function validateBatch(
   deps: ValidateBatchDeps,
 ): Promise<StageResult<'validate'>> {
   const files: FileAccount[] = [];
+  const profiler = new BatchProfiler(state.campaign.seed);
+  let lastTransaction: number | undefined;
+  let declaredAsOf: string | undefined;
   const finish = async (rejection?: Rejection, asOf?: string): Promise<StageResult<'validate'>> => {
     await deps.runs.recordFiles(state.runId, files);
+    // Once any file was read, there is a quality report, refused batch or not.
+    const qualityReport =
+      files.length === 0
+        ? undefined
+        : await writeQualityReport(deps, {
+            state,
+            files,
+            profiles: profiler.profiles(),
+            asOf: asOf ?? declaredAsOf ?? dayAfter(lastTransaction) ?? state.startedAt.slice(0, 10),
+          });
+    const report = qualityReport ? { qualityReport } : {};
     const totals = files.reduce(
       (t, f) => ({
         rowsIn: t.rowsIn + f.rowsIn,
@@ -48,9 +63,9 @@ export async function validateBatch(
     );
     const counts = { files: files.length, ...totals };
     return rejection
-      ? { output: { status: 'REJECTED', files, rejection }, counts }
+      ? { output: { status: 'REJECTED', files, rejection, ...report }, counts }
       : {
-          output: { status: 'ACCEPTED', files, ...(asOf ? { asOf } : {}) },
+          output: { status: 'ACCEPTED', files, ...(asOf ? { asOf } : {}), ...report },
           counts,
         };
   };
@@ -58,6 +73,7 @@ export async function validateBatch(
   const parsed = await readManifest(state, deps.store);
   if ('rule' in parsed) return finish(parsed);
   const manifest = parsed;
+  declaredAsOf = manifest.asOf;
 
   const prefix = batchPrefix(state.batch.partner, state.batch.batchId);
   const mappings = new Map<string, CompiledMapping>();
@@ -116,7 +132,6 @@ export async function validateBatch(
     .map((p, i) => ({ ...p, i }))
     .sort((a, b) => last(a.produces) - last(b.produces) || a.i - b.i);
   const index = new ReferenceIndex();
-  let lastTransaction: number | undefined;
   for (const { file, mapping } of ordered) {
     const pin = pinned.get(file.key);
     const outcome = await validateFile(
@@ -129,7 +144,7 @@ export async function validateBatch(
         ...(pin ? { size: pin.size } : {}),
         ...(mapping ? { mapping } : {}),
       },
-      { store: deps.store, index, limits: deps.limits },
+      { store: deps.store, index, limits: deps.limits, observe: profiler.observe },
     );
     files.push(
       ...outcome.accounts.map((a) =>

@@ -221,6 +221,25 @@ describe('a campaign run, from files dropped into S3 to an authorized API answer
     expect(forged.status).toBe(401);
   });
 
+  it("shows the batch's data-quality report to analysts and to its own partner, as JSON and as a page", async () => {
+    const report = await apiCall<{ runId: string; datasets: { dataset: string; rows: number }[] }>(
+      as('analyst'),
+      'GET',
+      `/runs/${run.runId}/quality`,
+    );
+    expect(report.status).toBe(200);
+    expect(report.body.runId).toBe(run.runId);
+    const transactions = run.files.find((f) => f.dataset === 'transactions');
+    expect(report.body.datasets.find((d) => d.dataset === 'transactions')?.rows).toBe(transactions?.accepted);
+    expect((await apiCall(as('partner'), 'GET', `/runs/${run.runId}/quality`)).status).toBe(200);
+    expect((await apiCall(as('finance'), 'GET', `/runs/${run.runId}/quality`)).status).toBe(403);
+    const page = await fetch(`${stack.endpoints.api}/runs/${run.runId}/quality?format=html`, {
+      headers: { authorization: `Bearer ${stack.tokens.marketing}` },
+    });
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('transactions');
+  });
+
   it("gives finance the run's cost report and refuses marketing", async () => {
     const report = await apiCall<CostReport>(as('finance'), 'GET', `/runs/${run.runId}/cost-report`);
     expect(report.status).toBe(200);

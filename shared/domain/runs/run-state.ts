@@ -77,6 +77,8 @@ export const validateOutput = z.object({
   asOf: z.iso.date().optional(),
   files: z.array(fileAccount),
   rejection: rejection.optional(),
+  /** The batch's data-quality report (JSON; the page a person reads sits beside it as report.html). */
+  qualityReport: s3Ref.optional(),
 });
 export type ValidateOutput = z.infer<typeof validateOutput>;
 

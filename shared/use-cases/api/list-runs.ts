@@ -1,3 +1,4 @@
+import { canSeePartner, type Principal } from '../../domain/auth/roles';
 import type { RunRecord } from '../../domain/runs/run-record';
 import type { RunRepository } from '../../ports/run-repository';
 
@@ -27,8 +28,11 @@ export function toListItem(run: RunRecord): RunListItem {
   };
 }
 
-/** Runs, newest first, a page at a time. */
-export async function listRuns(runs: RunRepository, limit: number, cursor?: string) {
+/** Runs, newest first, a page at a time; a partner sees only the runs of its own batches. */
+export async function listRuns(runs: RunRepository, principal: Principal, limit: number, cursor?: string) {
   const page = await runs.list(limit, cursor);
-  return { runs: page.runs.map(toListItem), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  return {
+    runs: page.runs.filter((r) => canSeePartner(principal, r.batch.partner)).map(toListItem),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
 }

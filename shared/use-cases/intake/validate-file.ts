@@ -254,7 +254,8 @@ export async function validateFile(job: FileValidation, deps: FileDeps): Promise
         for (const acc of derive) acc.add(record.values, sourceRows, record.line);
       }
       digest = opened.source.digest();
-      const mismatch = emptiness(file, sourceRows, sinks.keys()) ?? checkManifestCounts(file, digest.sha256, sourceRows);
+      const mismatch =
+        emptiness(file, sourceRows, sinks.keys()) ?? checkManifestCounts(file, digest.sha256, sourceRows);
       if (mismatch) return refuse(mismatch);
       for (const acc of derive) {
         const sink = sinkFor(acc.dataset);
@@ -316,7 +317,11 @@ export async function validateFile(job: FileValidation, deps: FileDeps): Promise
 }
 
 /** A file without rows is refused as such (before its counts), unless all it feeds may be empty. */
-function emptiness(file: ManifestFile, sourceRows: number, datasets: Iterable<DatasetName>): Rejection | undefined {
+function emptiness(
+  file: ManifestFile,
+  sourceRows: number,
+  datasets: Iterable<DatasetName>,
+): Rejection | undefined {
   if (sourceRows > 0) return undefined;
   return [...datasets].some((d) => !MAY_BE_EMPTY.has(d)) ? noRows(file) : undefined;
 }

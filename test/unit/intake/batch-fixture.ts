@@ -260,9 +260,16 @@ export const LIMITS: IntakeLimits = {
   partRows: 1000,
 };
 
-/** A RunRepository double for the validate stage: only `recordFiles` is expected, and recorded. */
+/**
+ * A RunRepository double for the validate stage: `recordFiles` is recorded, and `list` pages
+ * through `earlierRuns` (newest first) for the quality report's previous batch; nothing else is
+ * expected.
+ */
 export class RecordingRunRepository implements RunRepository {
   public readonly recordedFiles: { runId: string; files: FileAccount[] }[] = [];
+  public listCalls = 0;
+
+  public constructor(private readonly earlierRuns: readonly RunRecord[] = []) {}
 
   public async recordFiles(runId: string, files: readonly FileAccount[]): Promise<void> {
     this.recordedFiles.push({ runId, files: structuredClone([...files]) });
@@ -277,8 +284,12 @@ export class RecordingRunRepository implements RunRepository {
   public get(_runId: string): Promise<RunRecord | undefined> {
     return unexpected('get');
   }
-  public list(_limit: number, _cursor?: string): Promise<RunPage> {
-    return unexpected('list');
+  public async list(limit: number, cursor?: string): Promise<RunPage> {
+    this.listCalls += 1;
+    const start = cursor ? Number(cursor) : 0;
+    const runs = this.earlierRuns.slice(start, start + limit);
+    const next = start + limit < this.earlierRuns.length ? { nextCursor: String(start + limit) } : {};
+    return { runs, ...next };
   }
   public recordStage(_runId: string, _stage: StageName, _record: StageRecord): Promise<void> {
     return unexpected('recordStage');

@@ -109,6 +109,7 @@ describe('validateBatch: an accepted batch', () => {
         { dataset: 'contacts', key: 'contacts.csv', rowsIn: 3, accepted: 3, rejected: 0 },
         { dataset: 'responses', key: 'responses.csv', rowsIn: 1, accepted: 1, rejected: 0 },
       ],
+      qualityReport: { bucket: LAKE_BUCKET, key: `runs/${RUN_ID}/quality/report.json` },
     });
     expect(ran.counts).toEqual({ files: 7, rowsIn: 17, accepted: 17, rejected: 0 });
   });
@@ -129,8 +130,13 @@ describe('validateBatch: an accepted batch', () => {
       'responses',
       'transactions',
     ];
-    expect(ran.store.keys(LAKE_BUCKET)).toEqual(datasets.map((d) => partKey(d)));
-    const writes = ran.store.calls.filter((c) => c.op === 'write');
+    expect(ran.store.keys(LAKE_BUCKET)).toEqual([
+      ...datasets.map((d) => partKey(d)),
+      `runs/${RUN_ID}/quality/report.html`,
+      `runs/${RUN_ID}/quality/report.json`,
+    ]);
+    const writes = ran.store.calls.filter((c) => c.op === 'write' && c.key.startsWith('curated/'));
+    expect(writes).toHaveLength(datasets.length);
     expect(
       writes.every((w) => w.bucket === LAKE_BUCKET && w.contentType === 'application/vnd.apache.parquet'),
     ).toBe(true);
@@ -634,12 +640,12 @@ describe('validateBatch: a file overwritten during the run', () => {
 
   it('curates the earlier files but nothing of the changed one, and records the accounts', async () => {
     const ran = await run({}, { prepare: (store) => overwriteOnHead(store, 'changed') });
-    expect(ran.store.keys(LAKE_BUCKET).map((k) => k.split('/')[1])).toEqual([
-      'channels',
-      'customers',
-      'offers',
-      'products',
-    ]);
+    expect(
+      ran.store
+        .keys(LAKE_BUCKET)
+        .filter((k) => k.startsWith('curated/'))
+        .map((k) => k.split('/')[1]),
+    ).toEqual(['channels', 'customers', 'offers', 'products']);
     const accounts = ran.runs.recordedFiles.at(-1)?.files ?? [];
     expect(accounts.map((a) => a.dataset)).toEqual([
       'customers',

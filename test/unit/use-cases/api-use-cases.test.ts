@@ -25,6 +25,8 @@ import {
 } from '../../support/fakes';
 
 const LAKE = 'lake';
+const ANALYST: Principal = { subject: 's-analyst', username: 'arjun', roles: ['analyst'] };
+const FINANCE: Principal = { subject: 's-finance', username: 'fatima', roles: ['finance'] };
 const LANDING = 'landing';
 
 describe('listRuns', () => {
@@ -59,8 +61,8 @@ describe('listRuns', () => {
     );
 
     // Act
-    const first = await listRuns(runs, 2);
-    const second = await listRuns(runs, 2, first.nextCursor);
+    const first = await listRuns(runs, ANALYST, 2);
+    const second = await listRuns(runs, ANALYST, 2, first.nextCursor);
 
     // Assess
     expect(first.runs).toEqual([
@@ -112,16 +114,35 @@ describe('listRuns', () => {
   });
 });
 
+describe('what a partner sees', () => {
+  const partner = (partnerId: string): Principal => ({ subject: 's-p', username: 'uploader', roles: ['partner'], partnerId });
+
+  it("lists only the runs of the partner's own batches, and hides another partner's run", async () => {
+    // Prepare: one run per partner.
+    const runs = new InMemoryRunRepository();
+    const ours = sampleRunRecord({ runId: 'r-ours' });
+    const theirs = sampleRunRecord({ runId: 'r-theirs', batch: { ...ours.batch, partner: 'someone-else' } });
+    await runs.create(ours);
+    await runs.create(theirs);
+    const me = partner(ours.batch.partner);
+    // Act / Assess
+    expect((await listRuns(runs, me, 10)).runs.map((r) => r.runId)).toEqual(['r-ours']);
+    expect((await listRuns(runs, ANALYST, 10)).runs.map((r) => r.runId).sort()).toEqual(['r-ours', 'r-theirs']);
+    await expect(getRun(runs, 'r-theirs', me)).rejects.toThrow(new NotFoundError('run r-theirs does not exist'));
+    expect((await getRun(runs, 'r-ours', me)).runId).toBe('r-ours');
+  });
+});
+
 describe('getRun', () => {
   it('returns the run', async () => {
     const runs = new InMemoryRunRepository();
     const run = sampleRunRecord({ runId: 'r1' });
     await runs.create(run);
-    expect(await getRun(runs, 'r1')).toEqual(run);
+    expect(await getRun(runs, 'r1', ANALYST)).toEqual(run);
   });
 
   it('throws NotFoundError for an unknown run', async () => {
-    await expect(getRun(new InMemoryRunRepository(), 'nope')).rejects.toThrow(
+    await expect(getRun(new InMemoryRunRepository(), 'nope', ANALYST)).rejects.toThrow(
       new NotFoundError('run nope does not exist'),
     );
   });
@@ -166,7 +187,7 @@ describe('getCostReport', () => {
     await runs.create(sampleRunRecord({ runId: 'r1', status: 'SUCCEEDED' }));
     store.put({ bucket: LAKE, key: 'runs/r1/cost-report.json' }, JSON.stringify(report));
 
-    const got = await getCostReport({ runs, store, lakeBucket: LAKE }, 'r1');
+    const got = await getCostReport({ runs, store, lakeBucket: LAKE }, 'r1', FINANCE);
 
     expect(got).toEqual(report);
     expect(costReport.safeParse(got).success).toBe(true);
@@ -177,14 +198,14 @@ describe('getCostReport', () => {
     async (status) => {
       await runs.create(sampleRunRecord({ runId: 'r1', status }));
       store.put({ bucket: LAKE, key: 'runs/r1/cost-report.json' }, JSON.stringify(report));
-      await expect(getCostReport({ runs, store, lakeBucket: LAKE }, 'r1')).rejects.toThrow(
+      await expect(getCostReport({ runs, store, lakeBucket: LAKE }, 'r1', FINANCE)).rejects.toThrow(
         new ConflictError(`run r1 is ${status}; a cost report exists once a run has succeeded`),
       );
     },
   );
 
   it('throws NotFoundError for an unknown run', async () => {
-    await expect(getCostReport({ runs, store, lakeBucket: LAKE }, 'r1')).rejects.toBeInstanceOf(
+    await expect(getCostReport({ runs, store, lakeBucket: LAKE }, 'r1', FINANCE)).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });
