@@ -70,7 +70,7 @@ export async function validateBatch(
         };
   };
 
-  const parsed = await readManifest(state, deps.store);
+  const parsed = await readManifest(state, deps.store, deps.lakeBucket);
   if ('rule' in parsed) return finish(parsed);
   const manifest = parsed;
   declaredAsOf = manifest.asOf;
@@ -157,7 +157,16 @@ export async function validateBatch(
   return finish(undefined, manifest.asOf ?? dayAfter(lastTransaction));
 }
 
-async function readManifest(state: RunState, store: ObjectStore): Promise<Manifest | Rejection> {
+/** Where the manifest a run validated is kept, whatever later versions of the batch bring. */
+export function manifestHistoryKey(state: RunState): string {
+  return `batches/${state.batch.partner}/${state.batch.batchId}/manifests/${state.runId}.json`;
+}
+
+async function readManifest(
+  state: RunState,
+  store: ObjectStore,
+  lakeBucket: string,
+): Promise<Manifest | Rejection> {
   let text: string;
   try {
     text = await store.readText({
@@ -192,6 +201,8 @@ async function readManifest(state: RunState, store: ObjectStore): Promise<Manife
       message: `the manifest is not valid JSON: ${(error as Error).message}`,
     };
   }
+  // Each manifest version has its run; the lake keeps every version a run validated.
+  await store.write({ bucket: lakeBucket, key: manifestHistoryKey(state) }, text, 'application/json');
   const result = manifestSchema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];

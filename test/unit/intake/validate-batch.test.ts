@@ -131,6 +131,7 @@ describe('validateBatch: an accepted batch', () => {
       'transactions',
     ];
     expect(ran.store.keys(LAKE_BUCKET)).toEqual([
+      `batches/${PARTNER}/${BATCH_ID}/manifests/${RUN_ID}.json`,
       ...datasets.map((d) => partKey(d)),
       `runs/${RUN_ID}/quality/report.html`,
       `runs/${RUN_ID}/quality/report.json`,
@@ -466,7 +467,10 @@ describe('validateBatch: a rejected manifest', () => {
       rule: 'manifest_location',
       message: `the manifest names partner ${PARTNER} and batch ${BATCH_ID} but was uploaded under globex/${BATCH_ID}`,
     });
-    expect(ran.store.calls.filter((c) => c.op !== 'readText')).toEqual([]);
+    // Nothing but the manifest is read, and only the manifest is kept.
+    expect(ran.store.calls.filter((c) => c.op !== 'readText').map((c) => `${c.op} ${c.key}`)).toEqual([
+      `write batches/globex/${BATCH_ID}/manifests/${RUN_ID}.json`,
+    ]);
   });
 
   it("refuses a manifest naming another batch id with rule 'manifest_location'", async () => {
@@ -492,8 +496,26 @@ describe('validateBatch: a rejected manifest', () => {
       message: `the manifest lists products.csv but s3://${INCOMING_BUCKET}/${fileKey('products.csv')} does not exist`,
     });
     expect(ran.store.calls.some((c) => c.op === 'read')).toBe(false);
-    expect(ran.store.keys(LAKE_BUCKET)).toEqual([]);
+    expect(ran.store.keys(LAKE_BUCKET)).toEqual([`batches/${PARTNER}/${BATCH_ID}/manifests/${RUN_ID}.json`]);
     expect(ran.runs.recordedFiles).toEqual([{ runId: RUN_ID, files: [] }]);
+  });
+});
+
+describe('validateBatch: manifest history', () => {
+  it('keeps the exact manifest each run validated, so a later version never overwrites it', async () => {
+    const store = new InMemoryObjectStore();
+    const runs = new RecordingRunRepository();
+    const first = uploadBatch(store, buildBatch({ manifest: { asOf: '2026-03-01' } }));
+    await validateBatch(first, { store, runs, lakeBucket: LAKE_BUCKET, limits: LIMITS });
+    const second = {
+      ...uploadBatch(store, buildBatch({ manifest: { asOf: '2026-03-02' } })),
+      runId: 'run-002',
+    };
+    await validateBatch(second, { store, runs, lakeBucket: LAKE_BUCKET, limits: LIMITS });
+    const kept = (runId: string) =>
+      JSON.parse(store.text(LAKE_BUCKET, `batches/${PARTNER}/${BATCH_ID}/manifests/${runId}.json`) ?? '{}');
+    expect(kept(RUN_ID).asOf).toBe('2026-03-01');
+    expect(kept('run-002').asOf).toBe('2026-03-02');
   });
 });
 
