@@ -136,6 +136,15 @@ export function acknowledgeDeadLetterQueue(queue: IConstruct): void {
   acknowledge(queue, 'AwsSolutions-SQS3', REASONS.deadLetterQueue);
 }
 
+/** SMG4: rotating an HMAC key would change every hashed id, so it is rotated deliberately, with a re-hash. */
+export function acknowledgePiiKeyRotation(secret: IConstruct): void {
+  acknowledge(
+    secret,
+    'AwsSolutions-SMG4',
+    'The PII hash key is an HMAC key: rotating it changes every hashed identifier and breaks matching across batches, so it is rotated deliberately with a re-hash of the stored data, not on a schedule.',
+  );
+}
+
 export function acknowledgeUserPoolPlan(userPool: IConstruct): void {
   acknowledge(userPool, 'AwsSolutions-COG8', REASONS.essentialsPlan);
 }

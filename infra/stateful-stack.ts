@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LakeCatalog } from './constructs/lake-catalog';
 import { SecureBucket } from './constructs/secure-bucket';
@@ -7,6 +8,7 @@ import { UserDirectory } from './constructs/user-directory';
 import {
   acknowledgeBucketNotificationsHandler,
   acknowledgeFunctionBasics,
+  acknowledgePiiKeyRotation,
   acknowledgeUserPoolPlan,
 } from './nag-suppressions';
 import { type TableSpec, tables } from './topology/tables';
@@ -29,6 +31,8 @@ export class StatefulStack extends Stack {
   public readonly recommendationsTable: TableV2;
   public readonly lake: LakeCatalog;
   public readonly users: UserDirectory;
+  /** The key that hashes personal data where a partner's mapping asks for it. */
+  public readonly piiHashKey: Secret;
 
   public constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -85,6 +89,14 @@ export class StatefulStack extends Stack {
     });
 
     this.users = new UserDirectory(this, 'Users');
+
+    this.piiHashKey = new Secret(this, 'PiiHashKey', {
+      description: 'HMAC key that replaces personal data (e-mails, phones, names) by a keyed hash at intake.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Losing the key makes hashed ids unmatchable across batches.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledgePiiKeyRotation(this.piiHashKey);
 
     acknowledgeFunctionBasics(this.users.preTokenGeneration);
     acknowledgeUserPoolPlan(this.users.userPool);

@@ -3,6 +3,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction, ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { apiRoutes, type RouteName } from '../shared/api/routes';
 import { keySegment } from '../shared/domain/contracts/manifest';
@@ -45,6 +46,7 @@ export interface StatefulResources {
     readonly queryArns: LakeQueryArns;
   };
   readonly users: { readonly userPool: IUserPool; readonly client: IUserPoolClient };
+  readonly piiHashKey: ISecret;
 }
 
 export interface StatelessStackProps extends StackProps {
@@ -82,6 +84,7 @@ export class StatelessStack extends Stack {
       campaignDefaults: JSON.stringify(settings.campaignDefaults),
       intakeLimits: JSON.stringify(settings.intakeLimits),
       priceTable: JSON.stringify(settings.priceTable),
+      piiKeySecret: stateful.piiHashKey.secretArn,
     };
     const targets: AccessTargets = {
       landingBucket: stateful.landingBucket,
@@ -93,6 +96,7 @@ export class StatelessStack extends Stack {
       recommendationsTable: stateful.recommendationsTable,
       recommendationsIndexNames: indexNames(tables.recommendations),
       lakeQuery: stateful.lake.queryArns,
+      piiKeySecret: stateful.piiHashKey,
     };
     const build = (name: FunctionName, spec: FunctionSpec, env: EnvValues, access: AccessTargets) => {
       const fn = createFunction(this, name, spec, env, layer);

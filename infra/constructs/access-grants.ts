@@ -1,6 +1,7 @@
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Access } from '../topology/functions';
 
@@ -28,6 +29,7 @@ export interface AccessTargets {
   readonly recommendationsTable: ITableV2;
   readonly recommendationsIndexNames: readonly string[];
   readonly lakeQuery: LakeQueryArns;
+  readonly piiKeySecret: ISecret;
   /** Absent while the pipeline functions are created: the state machine is built from them. */
   readonly stateMachine?: IStateMachine;
 }
@@ -140,6 +142,8 @@ export function accessStatements(access: Access, t: AccessTargets): PolicyStatem
     case undefined:
       break;
   }
+
+  if (access.piiKeySecret === 'read') allow(['secretsmanager:GetSecretValue'], [t.piiKeySecret.secretArn]);
 
   if (access.stateMachine === 'start') {
     if (t.stateMachine === undefined) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { startDynamoDbLocal } from './dynamodb';
 import { matchesPattern } from './event-pattern';
 import { LOCAL_REGION, LocalLambdaRuntime } from './lambda-runtime';
 import { type S3rverRecord, toEventBridgeObjectCreated } from './s3-events';
+import { startLocalSecretsManager } from './secrets-manager';
 import { LocalExecutions } from './stepfunctions/local-executions';
 import { startSfnEndpoint } from './stepfunctions/sfn-endpoint';
 
@@ -29,6 +31,7 @@ export const LOCAL_RESOURCES = {
   recommendationsTable: 'campaign-recommendations',
   athenaWorkgroup: 'campaign-optimizer',
   athenaDatabase: 'campaign_lake',
+  piiKeySecret: 'campaign-pii-hash-key',
 } as const;
 
 /** s3rver accepts only its own key pair; the other emulators accept any. */
@@ -118,6 +121,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sfn = await startSfnEndpoint(executions);
     stops.push(sfn.close);
 
+    // A fresh key per local stack: hashes are stable within it, as within one deployment.
+    const secrets = await startLocalSecretsManager({
+      [LOCAL_RESOURCES.piiKeySecret]: randomBytes(32).toString('hex'),
+    });
+    stops.push(secrets.close);
+
     const settings = loadSettings();
     const names: Record<EnvKey, string> = {
       ...LOCAL_RESOURCES,
@@ -135,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_ATHENA: athena.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -17,6 +17,7 @@ export interface Access {
   readonly runsTable?: 'read' | 'read-write';
   readonly recommendationsTable?: 'read' | 'write';
   readonly stateMachine?: 'start';
+  readonly piiKeySecret?: 'read';
 }
 
 export interface FunctionSpec {
@@ -52,8 +53,13 @@ export const pipelineFunctions = {
     entry: 'functions/pipeline/validate-batch.ts',
     memoryMb: 1024,
     timeoutSeconds: 900,
-    env: [...stageEnv, 'landingBucket', 'intakeLimits'],
-    access: { runsTable: 'read-write', lakeBucket: 'read-write', landingBucket: 'read' },
+    env: [...stageEnv, 'landingBucket', 'intakeLimits', 'piiKeySecret'],
+    access: {
+      runsTable: 'read-write',
+      lakeBucket: 'read-write',
+      landingBucket: 'read',
+      piiKeySecret: 'read',
+    },
     aslArn: 'ValidateBatchFunctionArn',
   },
   BuildFeatures: {

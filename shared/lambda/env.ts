@@ -11,6 +11,7 @@ export const ENV = {
   campaignDefaults: 'CAMPAIGN_DEFAULTS',
   priceTable: 'PRICE_TABLE',
   intakeLimits: 'INTAKE_LIMITS',
+  piiKeySecret: 'PII_HASH_KEY_SECRET_ID',
 } as const;
 
 export type EnvKey = keyof typeof ENV;

@@ -1,5 +1,6 @@
 import { type DatasetName, REQUIRED_DATASETS } from '../domain/contracts/datasets';
 import { batchPrefix, type Manifest, manifest as manifestSchema } from '../domain/contracts/manifest';
+import { looksPersonal } from '../domain/intake/personal-data';
 import { ReferenceIndex, VALIDATION_ORDER } from '../domain/intake/references';
 import type { CompiledMapping } from '../domain/mapping/compile-mapping';
 import type { FileAccount, Rejection, RunState } from '../domain/runs/run-state';
@@ -15,6 +16,8 @@ export interface ValidateBatchDeps {
   readonly runs: RunRepository;
   readonly lakeBucket: string;
   readonly limits: IntakeLimits;
+  /** The key that hashes personal data where a mapping asks for it. */
+  readonly piiKey?: Uint8Array;
   /** Datasets a batch must provide; a run needs them all, a data load may need fewer. */
   readonly requiredDatasets?: readonly DatasetName[];
 }
@@ -78,7 +81,13 @@ export async function validateBatch(
   const prefix = batchPrefix(state.batch.partner, state.batch.batchId);
   const mappings = new Map<string, CompiledMapping>();
   for (const name of new Set(manifest.files.flatMap((f) => (f.mapping ? [f.mapping] : [])))) {
-    const resolved = await resolveMapping(deps.store, state.batch.bucket, state.batch.partner, name);
+    const resolved = await resolveMapping(
+      deps.store,
+      state.batch.bucket,
+      state.batch.partner,
+      name,
+      deps.piiKey ? { piiKey: deps.piiKey } : {},
+    );
     if ('rule' in resolved) return finish(resolved);
     mappings.set(name, resolved);
   }
@@ -146,11 +155,7 @@ export async function validateBatch(
       },
       { store: deps.store, index, limits: deps.limits, observe: profiler.observe },
     );
-    files.push(
-      ...outcome.accounts.map((a) =>
-        outcome.unknownColumns ? { ...a, unknownColumns: [...outcome.unknownColumns] } : a,
-      ),
-    );
+    files.push(...outcome.accounts.map((a) => withDroppedColumns(a, outcome.unknownColumns ?? [])));
     if (!outcome.ok) return finish(outcome.rejection);
     lastTransaction = outcome.maxTimestamp ?? lastTransaction;
   }
@@ -224,6 +229,17 @@ async function readManifest(
     };
   }
   return m;
+}
+
+/** Names the columns a file had that nothing read, and which of them looked personal. */
+function withDroppedColumns(account: FileAccount, unknown: readonly string[]): FileAccount {
+  if (unknown.length === 0) return account;
+  const personal = unknown.filter(looksPersonal);
+  return {
+    ...account,
+    unknownColumns: [...unknown],
+    ...(personal.length > 0 ? { personalColumns: personal } : {}),
+  };
 }
 
 function dayAfter(millis: number | undefined): string | undefined {

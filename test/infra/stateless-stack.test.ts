@@ -314,6 +314,20 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets only ValidateBatch read the PII hash key, and nothing more of Secrets Manager', () => {
+    for (const [name] of allFunctions) {
+      const secrets = statementsOfFunction(template, name).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
+      );
+      if (name === 'ValidateBatch') {
+        expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+        expect(JSON.stringify(secrets.map((s) => s.Resource))).toMatch(/PiiHashKey/);
+      } else {
+        expect(secrets, name).toEqual([]);
+      }
+    }
+  });
+
   it('names the Glue database and lake tables one by one for BuildFeatures', () => {
     const glue = statementsOfFunction(template, 'BuildFeatures').filter((s) =>
       actionsOf(s).some((a) => a.startsWith('glue:')),

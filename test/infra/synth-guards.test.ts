@@ -39,6 +39,7 @@ describe('synth-time guards', () => {
       lakeBucket: 'lake',
       landingBucket: 'landing',
       intakeLimits: '{}',
+      piiKeySecret: 'arn:secret',
       recommendationsTable: 'not listed',
     };
     expect(functionEnvironment('ValidateBatch', spec, values)).toEqual({
@@ -46,6 +47,7 @@ describe('synth-time guards', () => {
       LAKE_BUCKET_NAME: 'lake',
       LANDING_BUCKET_NAME: 'landing',
       INTAKE_LIMITS: '{}',
+      PII_HASH_KEY_SECRET_ID: 'arn:secret',
     });
     const { intakeLimits: _missing, ...incomplete } = values;
     expect(() => functionEnvironment('ValidateBatch', spec, incomplete)).toThrow(/INTAKE_LIMITS/);

@@ -1,6 +1,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Usage } from '../../domain/runs/run-record';
@@ -101,6 +102,7 @@ export const s3Client = once(() => meterS3(new S3Client({})));
 export const documentClient = once(() => meterDynamoDb(new DynamoDBClient({})));
 export const athenaClient = once(() => new AthenaClient({}));
 export const sfnClient = once(() => new SFNClient({}));
+export const secretsClient = once(() => new SecretsManagerClient({}));
 
 /** For tests: meter a client built elsewhere (e.g. one wrapped by aws-sdk-client-mock). */
 export const metered = { s3: meterS3, dynamodb: meterDynamoDb };

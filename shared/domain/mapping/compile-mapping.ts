@@ -1,7 +1,7 @@
 import type { DatasetName } from '../contracts/datasets';
 import type { CellIssue } from '../intake/row-issues';
 import type { Aggregate, Condition, Expression, Mapping } from './mapping-schema';
-import { compileTransform, isCellProblem } from './transforms';
+import { compileTransform, isCellProblem, type TransformContext } from './transforms';
 
 type Cells = Readonly<Record<string, string | undefined>>;
 
@@ -60,16 +60,20 @@ function columnsOf(e: Expression, into: Set<string>): void {
   for (const inner of Object.values(e.json ?? {})) columnsOf(inner, into);
 }
 
-function compileExpression(e: Expression, target: string): (cells: Cells, rowNumber: number) => Evaluated {
+function compileExpression(
+  e: Expression,
+  target: string,
+  context: TransformContext,
+): (cells: Cells, rowNumber: number) => Evaluated {
   const transforms = e.transforms.map((t) => ({
-    apply: compileTransform(t),
+    apply: compileTransform(t, context),
     // Empty cells stay empty, unless a code map says what an empty code means.
     onEmpty: typeof t === 'object' && 'map' in t && '' in t.map,
   }));
   const when = e.when ? compileCondition(e.when) : undefined;
   const json = e.json
     ? Object.entries(e.json).map(
-        ([key, inner]) => [key, compileExpression(inner, `${target}.${key}`)] as const,
+        ([key, inner]) => [key, compileExpression(inner, `${target}.${key}`, context)] as const,
       )
     : undefined;
   const raw = (cells: Cells, rowNumber: number): Evaluated => {
@@ -97,8 +101,10 @@ function compileExpression(e: Expression, target: string): (cells: Cells, rowNum
   };
 }
 
-function compileColumns(columns: Record<string, Expression>) {
-  return Object.entries(columns).map(([target, e]) => [target, compileExpression(e, target)] as const);
+function compileColumns(columns: Record<string, Expression>, context: TransformContext) {
+  return Object.entries(columns).map(
+    ([target, e]) => [target, compileExpression(e, target, context)] as const,
+  );
 }
 
 function evaluateAll(
@@ -141,7 +147,7 @@ interface EntityState {
  * for row outputs; distinct outputs keep one small state per key (the aggregates), so memory
  * grows with the number of entities, never with the number of records.
  */
-export function compileMapping(mapping: Mapping): CompiledMapping {
+export function compileMapping(mapping: Mapping, context: TransformContext = {}): CompiledMapping {
   const sourceColumns = new Set<string>();
   const rows: RowMapper[] = [];
   const distinctSpecs = mapping.outputs.flatMap((output) => {
@@ -149,7 +155,7 @@ export function compileMapping(mapping: Mapping): CompiledMapping {
     if (output.mode === 'row') {
       for (const e of Object.values(output.columns)) columnsOf(e, sourceColumns);
       const where = output.where ? compileCondition(output.where) : undefined;
-      const columns = compileColumns(output.columns);
+      const columns = compileColumns(output.columns, context);
       rows.push({
         dataset: output.dataset,
         map: (cells, rowNumber) =>
@@ -163,9 +169,9 @@ export function compileMapping(mapping: Mapping): CompiledMapping {
       {
         dataset: output.dataset,
         where: output.where ? compileCondition(output.where) : undefined,
-        key: compileExpression(output.key, 'key'),
+        key: compileExpression(output.key, 'key', context),
         columns: Object.entries(output.columns).map(
-          ([target, c]) => [target, c.aggregate, compileExpression(c.of, target)] as const,
+          ([target, c]) => [target, c.aggregate, compileExpression(c.of, target, context)] as const,
         ),
       },
     ];

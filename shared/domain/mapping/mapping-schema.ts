@@ -42,6 +42,13 @@ export const transform = z.union([
   z.object({ divideBy: z.string().min(1).describe('another source column') }).strict(),
   z.object({ prefix: z.string().max(32) }).strict(),
   z.object({ addDays: z.number().int().min(-36_500).max(36_500) }).strict(),
+  z
+    .object({
+      hash: z
+        .enum(['email', 'phone', 'text'])
+        .describe('replaces personal data by a keyed hash: e-mails lower-cased, phones reduced to digits'),
+    })
+    .strict(),
 ]);
 export type Transform = z.infer<typeof transform>;
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { CellProblem } from '../contracts/column';
 import type { Transform } from './mapping-schema';
 
@@ -87,8 +88,19 @@ function addDays(text: string, days: number): string | CellProblem {
   return `${new Date(base + days * 86_400_000).toISOString().slice(0, 10)}${m[2] ?? ''}`;
 }
 
+export interface TransformContext {
+  /** The deployment's key for hashing personal data; without it a mapping cannot hash. */
+  readonly piiKey?: Uint8Array;
+}
+
+const NORMALISE: Record<'email' | 'phone' | 'text', (s: string) => string> = {
+  email: (s) => s.trim().toLowerCase(),
+  phone: (s) => s.replace(/\D/g, ''),
+  text: (s) => s.trim(),
+};
+
 /** Compiles one transform of a mapping. */
-export function compileTransform(t: Transform): CellTransform {
+export function compileTransform(t: Transform, context: TransformContext = {}): CellTransform {
   if (typeof t === 'string') {
     switch (t) {
       case 'trim':
@@ -159,5 +171,12 @@ export function compileTransform(t: Transform): CellTransform {
     };
   }
   if ('prefix' in t) return (s) => `${t.prefix}${s}`;
+  if ('hash' in t) {
+    const key = context.piiKey;
+    if (!key)
+      throw new Error('the mapping hashes personal data, but this deployment has no PII hash key configured');
+    // Keyed, so a hash cannot be reversed by hashing a list of known e-mails without the key.
+    return (s) => createHmac('sha256', key).update(NORMALISE[t.hash](s)).digest('hex');
+  }
   return (s) => addDays(s, t.addDays);
 }

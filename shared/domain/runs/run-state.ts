@@ -59,6 +59,8 @@ export const fileAccount = z.object({
   quarantine: s3Ref.optional(),
   /** Source columns nothing reads: kept out of curated data and reported here. */
   unknownColumns: z.array(z.string()).optional(),
+  /** Of those, the ones that look like personal data: dropped, never stored, named so the partner knows. */
+  personalColumns: z.array(z.string()).optional(),
 });
 export type FileAccount = z.infer<typeof fileAccount>;
 

@@ -1,5 +1,6 @@
 import { type CompiledMapping, compileMapping } from '../../domain/mapping/compile-mapping';
 import { mappingSchema } from '../../domain/mapping/mapping-schema';
+import type { TransformContext } from '../../domain/mapping/transforms';
 import type { Rejection } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
 
@@ -17,6 +18,7 @@ export async function resolveMapping(
   bucket: string,
   partner: string,
   name: string,
+  context: TransformContext = {},
 ): Promise<CompiledMapping | Rejection> {
   const key = mappingKey(partner, name);
   const file = `mappings/${name}.json`;
@@ -58,7 +60,7 @@ export async function resolveMapping(
     };
   }
   try {
-    return compileMapping(parsed.data);
+    return compileMapping(parsed.data, context);
   } catch (error) {
     return { file, rule: 'mapping_schema', message: (error as Error).message };
   }

@@ -62,6 +62,7 @@ const MAPPING = {
 };
 
 interface Options {
+  readonly piiKey?: Uint8Array;
   readonly mapping?: unknown;
   readonly mappingName?: string;
   readonly text?: string;
@@ -127,6 +128,7 @@ async function run(options: Options = {}) {
     lakeBucket: LAKE_BUCKET,
     limits: { ...LIMITS, maxRejectedShare: 0.5 },
     requiredDatasets: options.requiredDatasets ?? [],
+    ...(options.piiKey ? { piiKey: options.piiKey } : {}),
   });
   const quarantined = (dataset: string) =>
     (store.text(LAKE_BUCKET, `quarantine/${PARTNER}/${BATCH}/r1/${dataset}.jsonl`) ?? '')
@@ -238,5 +240,39 @@ describe('validateBatch: a mapping that cannot be used', () => {
     expect(output.rejection?.message).toBe(
       'both export.csv and products.csv provide products; a batch has one source per dataset',
     );
+  });
+});
+
+describe('validateBatch: personal data', () => {
+  const withPersonal = EXPORT.split('\n')
+    .map((line, i) => (i === 0 ? `${line};Email;Name` : `${line};ana${i}@example.com;Ana Example ${i}`))
+    .join('\n');
+  const hashing = structuredClone(MAPPING) as {
+    outputs: { dataset: string; columns: Record<string, unknown> }[];
+  };
+  const customers = hashing.outputs.find((o) => o.dataset === 'customers');
+  if (customers) {
+    customers.columns.attributes = {
+      of: { json: { email_hash: { from: 'Email', transforms: [{ hash: 'email' }] } } },
+    };
+  }
+
+  it('keeps only keyed hashes of what a mapping hashes, drops the rest, and names both', async () => {
+    const { output, store } = await run({ text: withPersonal, mapping: hashing, piiKey: Buffer.from('k') });
+    expect(output.status).toBe('ACCEPTED');
+    const account = output.files.find((f) => f.dataset === 'transactions');
+    expect(account?.unknownColumns).toEqual(['Name']);
+    expect(account?.personalColumns).toEqual(['Name']);
+    // No raw e-mail or name anywhere in the lake: curated data, quarantine, reports.
+    for (const key of store.keys(LAKE_BUCKET)) {
+      const text = store.text(LAKE_BUCKET, key) ?? '';
+      expect(text, key).not.toMatch(/@example\.com|Ana Example/);
+    }
+  });
+
+  it('refuses a mapping that hashes when the deployment has no key', async () => {
+    const { output } = await run({ text: withPersonal, mapping: hashing });
+    expect(output.rejection).toMatchObject({ file: 'mappings/shop-export.json', rule: 'mapping_schema' });
+    expect(output.rejection?.message).toMatch(/no PII hash key/);
   });
 });
