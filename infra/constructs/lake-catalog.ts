@@ -3,7 +3,13 @@ import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { athenaType, type LakeTable, lakeTables } from '../../shared/domain/lake/catalog';
+import {
+  athenaType,
+  FIRST_MONTH,
+  type LakeTable,
+  lakeTables,
+  MONTH_KEY,
+} from '../../shared/domain/lake/catalog';
 import type { LakeQueryArns } from './access-grants';
 
 export interface LakeCatalogProps {
@@ -47,7 +53,7 @@ export class LakeCatalog extends Construct {
       catalogId: stack.account,
       databaseInput: {
         name: this.databaseName,
-        description: 'Curated partner batches, one table per dataset, partitioned by run.',
+        description: 'Curated partner batches, one table per dataset, partitioned by run (and event month).',
       },
     });
 
@@ -97,19 +103,39 @@ export class LakeCatalog extends Construct {
 
 function tableInput(table: LakeTable, bucketName: string): CfnTable.TableInputProperty {
   const root = `s3://${bucketName}/${table.prefix}`;
+  const run = table.partitionKey;
+  const byMonth = table.monthOf !== undefined;
   return {
     name: table.name,
-    description: `Curated ${table.name}, one partition per run.`,
+    description: byMonth
+      ? `Curated ${table.name}, one partition per run and month of ${table.monthOf}.`
+      : `Curated ${table.name}, one partition per run.`,
     tableType: 'EXTERNAL_TABLE',
     parameters: {
       EXTERNAL: 'TRUE',
       classification: 'parquet',
       'projection.enabled': 'true',
       // The run id is whatever the query's WHERE names; Athena does not enumerate partitions.
-      [`projection.${table.partitionKey}.type`]: 'injected',
-      'storage.location.template': `${root}${table.partitionKey}=\${${table.partitionKey}}/`,
+      [`projection.${run}.type`]: 'injected',
+      ...(byMonth
+        ? {
+            // Months are enumerated from the first one the lake keeps to next month (local
+            // wall-clock times may run ahead of UTC); a WHERE on month narrows the list.
+            [`projection.${MONTH_KEY}.type`]: 'date',
+            [`projection.${MONTH_KEY}.format`]: 'yyyy-MM',
+            [`projection.${MONTH_KEY}.range`]: `${FIRST_MONTH},NOW+1MONTHS`,
+            [`projection.${MONTH_KEY}.interval`]: '1',
+            [`projection.${MONTH_KEY}.interval.unit`]: 'MONTHS',
+            'storage.location.template': `${root}${run}=\${${run}}/${MONTH_KEY}=\${${MONTH_KEY}}/`,
+          }
+        : { 'storage.location.template': `${root}${run}=\${${run}}/` }),
     },
-    partitionKeys: [{ name: table.partitionKey, type: 'string', comment: 'The run that curated it.' }],
+    partitionKeys: [
+      { name: run, type: 'string', comment: 'The run that curated it.' },
+      ...(byMonth
+        ? [{ name: MONTH_KEY, type: 'string', comment: `Month of ${table.monthOf}, yyyy-MM.` }]
+        : []),
+    ],
     storageDescriptor: {
       location: root,
       ...PARQUET,

@@ -6,7 +6,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import S3rver from 's3rver';
 import { ROLES, type Role } from '../../shared/domain/auth/roles';
-import { lakeTables } from '../../shared/domain/lake/catalog';
+import { lakeTables, MONTH_KEY } from '../../shared/domain/lake/catalog';
 import { ENV, type EnvKey } from '../../shared/lambda/env';
 import { loadSettings } from '../topology/settings';
 import { tables } from '../topology/tables';
@@ -108,7 +108,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       workgroup: LOCAL_RESOURCES.athenaWorkgroup,
       database: LOCAL_RESOURCES.athenaDatabase,
       outputLocation: `s3://${LOCAL_RESOURCES.athenaResultsBucket}/`,
-      tables: lakeTables.map((t) => ({ ...t, bucket: LOCAL_RESOURCES.lakeBucket })),
+      tables: lakeTables.map((t) => ({
+        ...t,
+        bucket: LOCAL_RESOURCES.lakeBucket,
+        subPartitionKeys: t.monthOf ? [MONTH_KEY] : [],
+      })),
       cacheDir: join(options.workDir, 'athena'),
     });
     stops.push(athena.stop);

@@ -1,11 +1,4 @@
-import {
-  createReadStream,
-  createWriteStream,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, open, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';

@@ -1,7 +1,8 @@
 import { type DatasetName, REQUIRED_DATASETS } from '../domain/contracts/datasets';
 import { batchPrefix, type Manifest, manifest as manifestSchema } from '../domain/contracts/manifest';
+import { BatchRules } from '../domain/intake/batch-rules';
 import { looksPersonal } from '../domain/intake/personal-data';
-import { ReferenceIndex, VALIDATION_ORDER } from '../domain/intake/references';
+import { VALIDATION_ORDER } from '../domain/intake/references';
 import type { CompiledMapping } from '../domain/mapping/compile-mapping';
 import type { FileAccount, Rejection, RunState } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
@@ -140,7 +141,7 @@ export async function validateBatch(
   const ordered = planned
     .map((p, i) => ({ ...p, i }))
     .sort((a, b) => last(a.produces) - last(b.produces) || a.i - b.i);
-  const index = new ReferenceIndex();
+  const rules = new BatchRules({ receivedAt: Date.parse(state.startedAt) });
   for (const { file, mapping } of ordered) {
     const pin = pinned.get(file.key);
     const outcome = await validateFile(
@@ -153,7 +154,7 @@ export async function validateBatch(
         ...(pin ? { size: pin.size } : {}),
         ...(mapping ? { mapping } : {}),
       },
-      { store: deps.store, index, limits: deps.limits, observe: profiler.observe },
+      { store: deps.store, rules, limits: deps.limits, observe: profiler.observe },
     );
     files.push(...outcome.accounts.map((a) => withDroppedColumns(a, outcome.unknownColumns ?? [])));
     if (!outcome.ok) return finish(outcome.rejection);

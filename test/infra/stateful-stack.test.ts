@@ -204,7 +204,7 @@ describe('Glue catalog and Athena', () => {
   const lake = () => bucketId('LakeBucket');
 
   it.each(lakeTables.map((t) => [t.name, t] as const))(
-    '%s is an external Parquet table over its curated prefix, projected by run',
+    '%s is an external Parquet table over its curated prefix, projected by run (and month for events)',
     (name, table) => {
       const glueTable = Object.values(resources(template, 'AWS::Glue::Table')).find(
         (t) => (t.Properties.TableInput as { Name: string }).Name === name,
@@ -222,12 +222,30 @@ describe('Glue catalog and Athena', () => {
       expect((sd.Columns as { Name: string; Type: string }[]).map((c) => [c.Name, c.Type])).toEqual(
         table.columns.map((c) => [c.name, athenaType[c.storage]]),
       );
-      expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'run_id', Type: 'string' })]);
       expect(params['projection.enabled']).toBe('true');
       expect(params['projection.run_id.type']).toBe('injected');
-      expect(flatten(params['storage.location.template'])).toBe(
-        `s3://<Ref:${lake()}>/curated/${name}/run_id=\${run_id}/`,
-      );
+      if (table.monthOf) {
+        expect(input.PartitionKeys).toEqual([
+          expect.objectContaining({ Name: 'run_id', Type: 'string' }),
+          expect.objectContaining({ Name: 'month', Type: 'string' }),
+        ]);
+        expect(params).toMatchObject({
+          'projection.month.type': 'date',
+          'projection.month.format': 'yyyy-MM',
+          'projection.month.range': '1970-01,NOW+1MONTHS',
+          'projection.month.interval': '1',
+          'projection.month.interval.unit': 'MONTHS',
+        });
+        expect(flatten(params['storage.location.template'])).toBe(
+          `s3://<Ref:${lake()}>/curated/${name}/run_id=\${run_id}/month=\${month}/`,
+        );
+      } else {
+        expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'run_id', Type: 'string' })]);
+        expect(Object.keys(params).filter((k) => k.startsWith('projection.month'))).toEqual([]);
+        expect(flatten(params['storage.location.template'])).toBe(
+          `s3://<Ref:${lake()}>/curated/${name}/run_id=\${run_id}/`,
+        );
+      }
     },
   );
 

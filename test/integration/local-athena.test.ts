@@ -50,6 +50,19 @@ const tables: LakeTableLocation[] = [
     ],
   },
   {
+    name: 'contacts',
+    bucket: 'lake',
+    prefix: 'curated/contacts/',
+    partitionKey: 'run_id',
+    subPartitionKeys: ['month'],
+    columns: [
+      { name: 'customer_id', storage: 'string' },
+      { name: 'ts', storage: 'timestamp' },
+      { name: 'quantity', storage: 'int' },
+      { name: 'unit_price', storage: 'double' },
+    ],
+  },
+  {
     name: 'customers',
     bucket: 'lake',
     prefix: 'curated/customers/',
@@ -217,6 +230,9 @@ beforeAll(async () => {
   });
   await putObject('lake', 'curated/transactions/run_id=r1/part-00000.parquet', r1);
   await putObject('lake', 'curated/transactions/run_id=r2/part-00000.parquet', r2);
+  // A table partitioned by run and month, as the curated event datasets are.
+  await putObject('lake', 'curated/contacts/run_id=r1/month=2026-02/part-00000.parquet', r1);
+  await putObject('lake', 'curated/contacts/run_id=r1/month=2026-03/part-00001.parquet', r2);
   athena = await startLocalAthena({
     s3,
     workgroup: WORKGROUP,
@@ -311,6 +327,16 @@ describe('local Athena over DuckDB', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('exposes a month partition below the run as a string column, like the Glue table', async () => {
+    const { rows } = await queryRows(
+      "SELECT month, typeof(month), count(*) FROM contacts WHERE run_id = 'r1' GROUP BY month ORDER BY month",
+    );
+    expect(rows).toEqual([
+      ['2026-02', 'VARCHAR', '4'],
+      ['2026-03', 'VARCHAR', '2'],
+    ]);
   });
 
   it('queries a table without files as an empty table', async () => {

@@ -105,7 +105,7 @@ async function sql(query: string): Promise<Record<string, unknown>[]> {
 }
 
 const curated = (dataset: Parameters<typeof curatedPartitionPrefix>[0], runId: string) =>
-  `read_parquet('${join(work, 'lake', curatedPartitionPrefix(dataset, runId))}*.parquet')`;
+  `read_parquet('${join(work, 'lake', curatedPartitionPrefix(dataset, runId))}**/*.parquet')`;
 const account = (output: ValidateOutput, dataset: string): FileAccount | undefined =>
   output.files.find((f) => f.dataset === dataset);
 
@@ -170,6 +170,50 @@ describe.runIf(available)('UCI Online Retail through the uci-online-retail mappi
     expect(Number(facts?.guest_lines) + Number(refused?.guest_lines)).toBe(135_080);
     // The canonical total, split between curated and refused lines.
     expect(Number(facts?.revenue) + Number(refused?.revenue ?? 0)).toBeCloseTo(9_747_747.93, 1);
+  });
+
+  it('flags, and keeps, exactly the returns that no earlier purchase of the customer matches', async () => {
+    // Judged independently in SQL over what was curated.
+    const [expected] = await sql(`
+      WITH t AS (SELECT * FROM ${curated('transactions', runId)})
+      SELECT count(*) AS n FROM t AS r
+      WHERE r.quantity < 0 AND r.customer_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM t AS p WHERE p.quantity > 0 AND p.customer_id = r.customer_id
+                          AND p.product_id = r.product_id AND p.ts <= r.ts)`);
+    const lines = account(output, 'transactions');
+    expect(Number(expected?.n)).toBeGreaterThan(0);
+    expect(lines?.flagged).toBe(Number(expected?.n));
+    expect(lines?.exceptions).toContainEqual(
+      expect.objectContaining({ rule: 'return_without_purchase', outcome: 'flagged', rows: lines?.flagged }),
+    );
+    const flagged = readFileSync(join(work, 'lake', lines?.flags?.key ?? 'none'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(flagged).toHaveLength(lines?.flagged ?? -1);
+    console.info(`UCI: ${lines?.flagged} returns without an earlier purchase in the file, flagged and kept`);
+  });
+
+  it('partitions the curated lines by month: 13 months from December 2010 to December 2011', async () => {
+    const months = await sql(`
+      SELECT month, count(*) AS n, min(strftime(ts, '%Y-%m')) AS lo, max(strftime(ts, '%Y-%m')) AS hi
+      FROM read_parquet('${join(work, 'lake', curatedPartitionPrefix('transactions', runId))}**/*.parquet', hive_partitioning = true)
+      GROUP BY month ORDER BY month`);
+    expect(months.map((m) => m.month)).toEqual([
+      '2010-12',
+      '2011-01',
+      '2011-02',
+      '2011-03',
+      '2011-04',
+      '2011-05',
+      '2011-06',
+      '2011-07',
+      '2011-08',
+      '2011-09',
+      '2011-10',
+      '2011-11',
+      '2011-12',
+    ]);
+    for (const m of months) expect([m.lo, m.hi]).toEqual([m.month, m.month]);
   });
 });
 

@@ -16,6 +16,8 @@ export interface LakeTableLocation {
   columns: readonly { name: string; storage: LakeStorage }[];
   /** Hive partition column: files live at `prefix + '<key>=<value>/part-00000.parquet'`. */
   partitionKey: string;
+  /** Further hive partition columns below it, e.g. `month` in `run_id=r/month=2026-02/`. */
+  subPartitionKeys?: readonly string[];
 }
 
 export interface LocalAthenaOptions {

@@ -56,25 +56,26 @@ export class LakeViews {
 }
 
 function viewBody(table: LakeTableLocation, mirror: LakeMirror): string {
-  const columns = table.columns.filter((column) => column.name !== table.partitionKey);
-  const partition = quotedIdentifier(table.partitionKey);
+  const keys = [table.partitionKey, ...(table.subPartitionKeys ?? [])];
+  const columns = table.columns.filter((column) => !keys.includes(column.name));
   if (mirror.filesOf(table).length === 0) {
     // read_parquet fails on a glob that matches nothing; an empty table reads as no rows.
     const nulls = columns.map(
       (c) => `CAST(NULL AS ${DUCKDB_TYPE[c.storage]}) AS ${quotedIdentifier(c.name)}`,
     );
-    return `SELECT ${[...nulls, `CAST(NULL AS VARCHAR) AS ${partition}`].join(', ')} WHERE false`;
+    const keyNulls = keys.map((k) => `CAST(NULL AS VARCHAR) AS ${quotedIdentifier(k)}`);
+    return `SELECT ${[...nulls, ...keyNulls].join(', ')} WHERE false`;
   }
   const casts = columns.map((c) => {
     const name = quotedIdentifier(c.name);
     return `CAST(${name} AS ${DUCKDB_TYPE[c.storage]}) AS ${name}`;
   });
   const glob = quotedString(`${mirror.tableDir(table)}/**/*.parquet`);
-  // hive_types pins the partition column to VARCHAR whatever its values look like: Glue's key is a string.
-  const source =
-    `read_parquet(${glob}, hive_partitioning = true, union_by_name = true, ` +
-    `hive_types = {${quotedString(table.partitionKey)}: VARCHAR})`;
-  return `SELECT ${[...casts, `CAST(${partition} AS VARCHAR) AS ${partition}`].join(', ')} FROM ${source}`;
+  // hive_types pins the partition columns to VARCHAR whatever their values look like: Glue's keys are strings.
+  const types = keys.map((k) => `${quotedString(k)}: VARCHAR`).join(', ');
+  const source = `read_parquet(${glob}, hive_partitioning = true, union_by_name = true, hive_types = {${types}})`;
+  const keyColumns = keys.map((k) => `CAST(${quotedIdentifier(k)} AS VARCHAR) AS ${quotedIdentifier(k)}`);
+  return `SELECT ${[...casts, ...keyColumns].join(', ')} FROM ${source}`;
 }
 
 /**

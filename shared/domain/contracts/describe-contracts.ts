@@ -1,5 +1,7 @@
+import { flagRulesOf } from '../intake/batch-rules';
+import { eventTimesOf, LOCAL_TIME_TOLERANCE_MILLIS } from '../intake/event-times';
 import { identityOf, referencesOf } from '../intake/references';
-import { athenaType } from '../lake/catalog';
+import { athenaType, lakeTableOf } from '../lake/catalog';
 import { contractFor, DATASET_NAMES, REQUIRED_DATASETS } from './datasets';
 
 const escapePipes = (text: string) => text.replace(/\|/g, '\\|');
@@ -20,7 +22,8 @@ export function describeContracts(): string {
     'that breaks a rule goes to quarantine with its line, column, value and rule, and is counted, so',
     'for every file rows in = rows accepted + rows rejected. A file that cannot be read at all (no',
     'header, a missing required column, a broken quote, a wrong checksum or row count, or too many',
-    'refused rows) fails the batch with that reason.',
+    'refused rows) fails the batch with that reason. Some rules only flag a row: it is kept, counted',
+    'as flagged and listed beside the quarantine (`flagged/{dataset}.jsonl`).',
     '',
     `Every batch carries: ${REQUIRED_DATASETS.map((d) => `\`${d}\``).join(', ')}. A mapping may derive several`,
     'of them from one export (see `mappings/`).',
@@ -51,9 +54,20 @@ export function describeContracts(): string {
         (r) => `\`${r.column}\`, when present, must exist in \`${r.target}\` (rule \`${r.rule}\`).`,
       ),
       ...contract.rowRules.map((r) => `\`${r.column}\`: ${r.message} (rule \`${r.rule}\`).`),
+      ...eventTimesOf(name).map(
+        (c) =>
+          `\`${c}\`, when present, is not later than the batch's receipt (${LOCAL_TIME_TOLERANCE_MILLIS / 3_600_000} h allowed for local times) nor before 1970 (rules \`future_timestamp\`, \`before_1970\`).`,
+      ),
+      ...flagRulesOf(name).map((r) => `\`${r.column}\`: ${r.text} (flag \`${r.rule}\`).`),
     ];
     if (rules.length > 0)
       lines.push('', 'Rules across columns and files:', '', ...rules.map((r) => `- ${r}`));
+    const monthOf = lakeTableOf(name).monthOf;
+    if (monthOf)
+      lines.push(
+        '',
+        `Curated by run and by month of \`${monthOf}\`: \`curated/${name}/run_id=…/month=YYYY-MM/\`.`,
+      );
     lines.push('', `Example: [examples/${name}.csv](examples/${name}.csv)`, '');
   }
   return `${lines.join('\n')}`;

@@ -1,5 +1,6 @@
 import type { AnyRow } from '../contracts/contract';
 import type { DatasetName } from '../contracts/datasets';
+import { HashedKeySet } from './hashed-keys';
 import type { CellIssue } from './row-issues';
 
 export interface Reference {
@@ -56,13 +57,15 @@ export const VALIDATION_ORDER: readonly DatasetName[] = [
   'responses',
 ];
 
-/** Ids of the rows accepted so far, per dataset, to check uniqueness and references. */
+/**
+ * Ids of the rows accepted so far, per dataset, to check uniqueness and references. Ids are kept
+ * as 64-bit hashes (see HashedKeySet), so a file of tens of millions of lines fits in a Lambda.
+ */
 export class ReferenceIndex {
-  private readonly ids = new Map<DatasetName, Set<string>>();
+  private readonly ids = new Map<DatasetName, HashedKeySet>();
 
-  /** Issues for duplicates and dangling references; call `accept` only when the row is kept. */
-  public check(dataset: DatasetName, row: AnyRow): CellIssue[] {
-    const issues: CellIssue[] = [];
+  /** Adds issues for duplicates and dangling references; call `accept` only when the row is kept. */
+  public check(dataset: DatasetName, row: AnyRow, issues: CellIssue[] = []): CellIssue[] {
     const idColumn = IDENTITY[dataset];
     const id = idColumn ? row[idColumn] : undefined;
     if (idColumn && typeof id === 'string' && this.ids.get(dataset)?.has(id)) {
@@ -94,7 +97,7 @@ export class ReferenceIndex {
     if (typeof id !== 'string') return;
     let set = this.ids.get(dataset);
     if (!set) {
-      set = new Set();
+      set = new HashedKeySet();
       this.ids.set(dataset, set);
     }
     set.add(id);

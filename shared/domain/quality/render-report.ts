@@ -79,10 +79,24 @@ function filesSection(report: BatchQualityReport): SafeHtml {
     note: f.rejected > 0 ? `${formatPercent(f.rejectionRate)} rejected` : 'all accepted',
   }));
   return html`${barChart(rows, { max, caption: 'Accepted and rejected rows per file' })}
-<div class="scroll"><table><thead><tr><th>File</th><th>Dataset</th><th class="num">Rows in</th><th class="num">Accepted</th><th class="num">Rejected</th><th>Quarantine</th></tr></thead><tbody>
+<div class="scroll"><table><thead><tr><th>File</th><th>Dataset</th><th class="num">Rows in</th><th class="num">Accepted</th><th class="num">Rejected</th><th class="num">Flagged</th><th>Quarantine</th></tr></thead><tbody>
 ${report.files.map(
   (f) =>
-    html`<tr><td>${f.key}</td><td>${f.dataset}</td><td class="num">${formatNumber(f.rowsIn)}</td><td class="num">${formatNumber(f.accepted)}</td><td class="num">${formatNumber(f.rejected)} (${formatPercent(f.rejectionRate)})</td><td>${f.quarantineKey ?? '—'}</td></tr>`,
+    html`<tr><td>${f.key}</td><td>${f.dataset}</td><td class="num">${formatNumber(f.rowsIn)}</td><td class="num">${formatNumber(f.accepted)}</td><td class="num">${formatNumber(f.rejected)} (${formatPercent(f.rejectionRate)})</td><td class="num">${formatNumber(f.flagged)}</td><td>${f.quarantineKey ?? '—'}</td></tr>`,
+)}
+</tbody></table></div>
+${exceptionsTable(report)}`;
+}
+
+/** Every rule that refused or flagged rows, per file: what to fix first, and where to look. */
+function exceptionsTable(report: BatchQualityReport): SafeHtml {
+  const rows = report.files.flatMap((f) => f.exceptions.map((e) => ({ file: f, e })));
+  if (rows.length === 0) return html`<p class="muted">No row was refused or flagged.</p>`;
+  return html`<h3>Exceptions by rule</h3>
+<div class="scroll"><table><thead><tr><th>File</th><th>Dataset</th><th>Rule</th><th>Column</th><th>Outcome</th><th class="num">Rows</th><th class="num">First line</th><th>Rows listed in</th></tr></thead><tbody>
+${rows.map(
+  ({ file, e }) =>
+    html`<tr><td>${file.key}</td><td>${file.dataset}</td><td>${e.rule}</td><td>${e.column}</td><td>${badge(e.outcome, e.outcome === 'rejected' ? 'bad' : 'warn')}</td><td class="num">${formatNumber(e.rows)}</td><td class="num">${formatNumber(e.firstLine)}</td><td>${(e.outcome === 'rejected' ? file.quarantineKey : file.flagsKey) ?? '—'}</td></tr>`,
 )}
 </tbody></table></div>`;
 }

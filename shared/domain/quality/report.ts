@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FileAccount } from '../runs/run-state';
+import { exceptionCount, type FileAccount } from '../runs/run-state';
 import { dayOfIsoDate } from './calendar';
 import { columnDrift, driftBetween } from './drift';
 import { datasetFreshness, type FreshnessOptions, freshness } from './freshness';
@@ -24,6 +24,12 @@ export const fileQuality = z.object({
   rejectionRate: share,
   /** Object key of the refused rows, when there were any. */
   quarantineKey: z.string().nullable(),
+  /** Accepted rows a cross-file rule flagged for a look. */
+  flagged: z.number().int().nonnegative(),
+  /** Object key of the flagged rows, when there were any. */
+  flagsKey: z.string().nullable(),
+  /** Rejected and flagged rows by rule and column, most frequent first. */
+  exceptions: z.array(exceptionCount),
 });
 export type FileQuality = z.infer<typeof fileQuality>;
 
@@ -66,7 +72,10 @@ export const batchQualityReport = z.object({
 });
 export type BatchQualityReport = z.infer<typeof batchQualityReport>;
 
-export type FileAccountLike = Pick<FileAccount, 'key' | 'rowsIn' | 'accepted' | 'rejected' | 'quarantine'> & {
+export type FileAccountLike = Pick<
+  FileAccount,
+  'key' | 'rowsIn' | 'accepted' | 'rejected' | 'quarantine' | 'flagged' | 'flags' | 'exceptions'
+> & {
   readonly dataset: string;
 };
 
@@ -102,6 +111,9 @@ export function fileQualityOf(account: FileAccountLike): FileQuality {
     rejected: account.rejected,
     rejectionRate: account.rowsIn === 0 ? 0 : Math.min(1, account.rejected / account.rowsIn),
     quarantineKey: account.quarantine?.key ?? null,
+    flagged: account.flagged ?? 0,
+    flagsKey: account.flags?.key ?? null,
+    exceptions: [...(account.exceptions ?? [])],
   };
 }
 

@@ -47,6 +47,15 @@ function rejectionSentences(files: readonly FileQuality[], threshold: number): s
     );
 }
 
+function flagSentences(files: readonly FileQuality[]): string[] {
+  return files
+    .filter((f) => f.flagged > 0)
+    .map((f) => {
+      const rules = [...new Set(f.exceptions.filter((e) => e.outcome === 'flagged').map((e) => e.rule))];
+      return `${f.key} (${f.dataset}): ${plural(f.flagged, 'row')} accepted but flagged (${rules.join(', ').replaceAll('_', ' ')}); see ${f.flagsKey}.`;
+    });
+}
+
 function freshnessSentences(freshness: readonly DatasetFreshness[], asOf: string): string[] {
   const out: string[] = [];
   for (const f of freshness) {
@@ -118,6 +127,7 @@ function nullRateSentences(datasets: readonly DatasetProfile[], threshold: numbe
 export function summarise(input: SummaryInput): string[] {
   const sentences = [
     ...rejectionSentences(input.files, input.thresholds.rejectionRate),
+    ...flagSentences(input.files),
     ...freshnessSentences(input.freshness, input.asOf),
     ...(input.drift ? driftSentences(input.drift, input.thresholds.nullRateIncrease) : []),
     ...nullRateSentences(input.datasets, input.thresholds.nullRate),

@@ -50,6 +50,16 @@ export const campaign = z.object({
 });
 export type Campaign = z.infer<typeof campaign>;
 
+/** How many rows of a file one rule refused (or flagged) on one column, and the first line it hit. */
+export const exceptionCount = z.object({
+  rule: z.string(),
+  column: z.string(),
+  outcome: z.enum(['rejected', 'flagged']),
+  rows: z.number().int().positive(),
+  firstLine: z.number().int().positive(),
+});
+export type ExceptionCount = z.infer<typeof exceptionCount>;
+
 export const fileAccount = z.object({
   dataset: z.enum(DATASET_NAMES as [DatasetName, ...DatasetName[]]),
   key: z.string(),
@@ -61,6 +71,12 @@ export const fileAccount = z.object({
   unknownColumns: z.array(z.string()).optional(),
   /** Of those, the ones that look like personal data: dropped, never stored, named so the partner knows. */
   personalColumns: z.array(z.string()).optional(),
+  /** Accepted rows that a cross-file rule flags for a look (e.g. a return without a purchase). */
+  flagged: z.number().int().nonnegative().optional(),
+  /** The flagged rows, one JSON line each, when there were any. */
+  flags: s3Ref.optional(),
+  /** Rejected and flagged rows counted by rule and column, most frequent first. */
+  exceptions: z.array(exceptionCount).optional(),
 });
 export type FileAccount = z.infer<typeof fileAccount>;
 

@@ -1,17 +1,20 @@
 import { contractFor, type DatasetName } from '../../domain/contracts/datasets';
-import type { ReferenceIndex } from '../../domain/intake/references';
+import type { BatchRules } from '../../domain/intake/batch-rules';
+import { ExceptionTally } from '../../domain/intake/exception-tally';
+import type { CellIssue } from '../../domain/intake/row-issues';
 import type { RowOutcome } from '../../domain/intake/row-validator';
 import { lakeTables } from '../../domain/lake/catalog';
 import type { FileAccount } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
 import { CuratedPartWriter } from './curated-part-writer';
-import { QuarantineWriter } from './quarantine-writer';
+import { JsonLinesWriter } from './json-lines-writer';
 
 export interface SinkSettings {
   readonly store: ObjectStore;
-  readonly index: ReferenceIndex;
+  readonly rules: BatchRules;
   readonly lakeBucket: string;
   readonly runId: string;
+  /** Where refused rows go, `{prefix}{dataset}.jsonl`; flagged rows go to `{prefix}flagged/{dataset}.jsonl`. */
   readonly quarantinePrefix: string;
   readonly partRows: number;
 }
@@ -21,14 +24,18 @@ export type RowObserver = (dataset: DatasetName, row: Readonly<Record<string, un
 
 /**
  * Where one file's rows of one dataset go: accepted rows to curated Parquet, refused rows to
- * quarantine with their reasons, every row counted, so rows in = accepted + rejected.
+ * quarantine with their reasons, every row counted, so rows in = accepted + rejected. Rows a
+ * cross-file rule only flags stay accepted and are listed beside the quarantine.
  */
 export class DatasetSink {
   public rowsIn = 0;
   public accepted = 0;
+  public flaggedRows = 0;
   public maxTimestamp: number | undefined;
   private readonly parts: CuratedPartWriter;
-  private readonly quarantine: QuarantineWriter;
+  private readonly quarantine: JsonLinesWriter;
+  private readonly flags: JsonLinesWriter;
+  private readonly exceptions = new ExceptionTally();
 
   public constructor(
     public readonly dataset: DatasetName,
@@ -41,14 +48,17 @@ export class DatasetSink {
     this.parts = new CuratedPartWriter(
       settings.store,
       settings.lakeBucket,
-      dataset,
+      table,
       settings.runId,
-      table.columns,
       settings.partRows,
     );
-    this.quarantine = new QuarantineWriter(settings.store, {
+    this.quarantine = new JsonLinesWriter(settings.store, {
       bucket: settings.lakeBucket,
       key: `${settings.quarantinePrefix}${dataset}.jsonl`,
+    });
+    this.flags = new JsonLinesWriter(settings.store, {
+      bucket: settings.lakeBucket,
+      key: `${settings.quarantinePrefix}flagged/${dataset}.jsonl`,
     });
   }
 
@@ -60,24 +70,39 @@ export class DatasetSink {
     return this.rowsIn - this.accepted;
   }
 
-  /** Takes one validated record: checks references, then keeps or quarantines it. */
-  public async take(outcome: RowOutcome, line: number): Promise<void> {
+  /**
+   * Takes one validated record: checks the batch rules, then keeps or quarantines it. Returns a
+   * promise only when output must be flushed, so the caller awaits once per part, not per row.
+   */
+  public take(outcome: RowOutcome, line: number): Promise<void> | undefined {
     this.rowsIn += 1;
-    const issues = outcome.ok ? this.settings.index.check(this.dataset, outcome.row) : outcome.issues;
-    if (outcome.ok && issues.length === 0) {
-      this.settings.index.accept(this.dataset, outcome.row);
-      this.observe?.(this.dataset, outcome.row);
-      await this.parts.add(outcome.row);
-      this.accepted += 1;
-      const ts = outcome.row.ts;
-      if (typeof ts === 'number' && (this.maxTimestamp === undefined || ts > this.maxTimestamp))
-        this.maxTimestamp = ts;
-      return;
+    if (outcome.ok) {
+      const issues = this.settings.rules.check(this.dataset, outcome.row);
+      if (issues.length === 0) {
+        this.settings.rules.accept(this.dataset, outcome.row, line);
+        this.observe?.(this.dataset, outcome.row);
+        this.accepted += 1;
+        const ts = outcome.row.ts;
+        if (typeof ts === 'number' && (this.maxTimestamp === undefined || ts > this.maxTimestamp))
+          this.maxTimestamp = ts;
+        return this.parts.add(outcome.row);
+      }
+      return this.reject(line, withRawValues(issues, outcome.record), outcome.record);
     }
-    await this.quarantine.add({ file: this.fileKey, line, issues, record: outcome.record });
+    return this.reject(line, outcome.issues, outcome.record);
   }
 
-  public account(quarantined = false): FileAccount {
+  private reject(
+    line: number,
+    issues: readonly CellIssue[],
+    record: Record<string, string>,
+  ): Promise<void> | undefined {
+    this.exceptions.add('rejected', issues, line);
+    return this.quarantine.add({ file: this.fileKey, line, issues, record });
+  }
+
+  public account(quarantined = false, flagged = false): FileAccount {
+    const exceptions = this.exceptions.list();
     return {
       dataset: this.dataset,
       key: this.fileKey,
@@ -85,21 +110,36 @@ export class DatasetSink {
       accepted: this.accepted,
       rejected: this.rejected,
       ...(quarantined ? { quarantine: this.quarantine.ref } : {}),
+      ...(this.flaggedRows > 0 ? { flagged: this.flaggedRows } : {}),
+      ...(flagged ? { flags: this.flags.ref } : {}),
+      ...(exceptions.length > 0 ? { exceptions } : {}),
     };
   }
 
-  /** Completes curated parts and quarantine: the dataset is accepted. */
+  /** Completes curated parts, flags and quarantine: the dataset is accepted. */
   public async finish(): Promise<FileAccount> {
+    for (const row of this.settings.rules.flagged(this.dataset, this.fileKey)) {
+      this.flaggedRows += 1;
+      this.exceptions.add('flagged', row.issues, row.line);
+      await this.flags.add(row);
+    }
     await this.parts.finish();
-    return this.account(await this.quarantine.finish());
+    const quarantined = await this.quarantine.finish();
+    return this.account(quarantined, await this.flags.finish());
   }
 
   /** Keeps what was quarantined but writes no more curated parts: the batch is refused. */
   public async refuse(): Promise<FileAccount> {
+    await this.flags.abort();
     return this.account(await this.quarantine.finish());
   }
 
   public async abort(): Promise<void> {
-    await this.quarantine.abort();
+    await Promise.all([this.quarantine.abort(), this.flags.abort()]);
   }
+}
+
+/** Cross-file issues carry the typed value; the quarantine shows the text the partner sent. */
+function withRawValues(issues: readonly CellIssue[], record: Record<string, string>): CellIssue[] {
+  return issues.map((issue) => ({ ...issue, value: record[issue.column] ?? issue.value }));
 }

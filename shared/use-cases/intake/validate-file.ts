@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { contractFor, type DatasetName } from '../../domain/contracts/datasets';
 import type { ManifestFile } from '../../domain/contracts/manifest';
+import type { BatchRules } from '../../domain/intake/batch-rules';
 import {
   checkColumns,
   checkHeader,
@@ -15,7 +16,6 @@ import {
   SourceFormatError,
   type SourceRecord,
 } from '../../domain/intake/readers/record-source';
-import type { ReferenceIndex } from '../../domain/intake/references';
 import { VALIDATION_ORDER } from '../../domain/intake/references';
 import { type RowOutcome, validateCells, validateRecord } from '../../domain/intake/row-validator';
 import type { CompiledMapping } from '../../domain/mapping/compile-mapping';
@@ -47,7 +47,7 @@ export interface FileValidation {
 
 export interface FileDeps {
   readonly store: ObjectStore;
-  readonly index: ReferenceIndex;
+  readonly rules: BatchRules;
   readonly limits: IntakeLimits;
   readonly observe?: RowObserver;
 }
@@ -149,7 +149,7 @@ export async function validateFile(job: FileValidation, deps: FileDeps): Promise
   const { file, mapping } = job;
   const settings = {
     store: deps.store,
-    index: deps.index,
+    rules: deps.rules,
     lakeBucket: job.lakeBucket,
     runId: job.runId,
     quarantinePrefix: job.quarantinePrefix,
@@ -260,10 +260,11 @@ export async function validateFile(job: FileValidation, deps: FileDeps): Promise
       for (const acc of derive) {
         const sink = sinkFor(acc.dataset);
         for (const entity of acc.records()) {
-          await sink.take(
+          const wait = sink.take(
             validateCells(sink.contract, textCells(entity.values), entity.issues),
             entity.firstLine,
           );
+          if (wait) await wait;
         }
       }
     }
@@ -276,17 +277,19 @@ export async function validateFile(job: FileValidation, deps: FileDeps): Promise
         rows += 1;
         const unreadable = unreadableRecord(record, opened.layout.columns.length);
         if (!mapping) {
-          await primary.take(validateRecord(primary.contract, opened.layout, record), record.line);
+          const wait = primary.take(validateRecord(primary.contract, opened.layout, record), record.line);
+          if (wait) await wait;
           continue;
         }
         for (const mapper of rowMappers) {
           const mapped = unreadable ? undefined : mapper.map(record.values, rows);
           if (!unreadable && !mapped) continue;
           const sink = sinkFor(mapper.dataset);
-          await sink.take(
+          const wait = sink.take(
             unreadable ?? validateCells(sink.contract, textCells(mapped?.values ?? {}), mapped?.issues ?? []),
             record.line,
           );
+          if (wait) await wait;
         }
       }
       sourceRows = rows;

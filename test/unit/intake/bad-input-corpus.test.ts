@@ -5,7 +5,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import type { DatasetName } from '#shared/domain/contracts/datasets';
 import { manifestFile } from '#shared/domain/contracts/manifest';
-import { ReferenceIndex } from '#shared/domain/intake/references';
+import { BatchRules } from '#shared/domain/intake/batch-rules';
 import type { QuarantinedRow } from '#shared/domain/intake/row-issues';
 import type { FileAccount, Rejection, ValidateOutput } from '#shared/domain/runs/run-state';
 import type { VersionedRef } from '#shared/ports/object-store';
@@ -21,6 +21,7 @@ import {
   LAKE_BUCKET,
   LIMITS,
   PARTNER,
+  RECEIVED_AT,
   RecordingRunRepository,
   RUN_ID,
   sha256,
@@ -340,7 +341,7 @@ describe('bad inputs that refuse only some rows', () => {
         lakeBucket: LAKE_BUCKET,
         quarantinePrefix: 'q/',
       },
-      { store, index: new ReferenceIndex(), limits: LIMITS },
+      { store, rules: new BatchRules({ receivedAt: RECEIVED_AT }), limits: LIMITS },
     );
     expect(outcome.unknownColumns).toEqual(['internal_note']);
   });

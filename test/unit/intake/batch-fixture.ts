@@ -249,9 +249,12 @@ export function uploadBatch(
     trigger: { source: 's3' },
     batch: { bucket: INCOMING_BUCKET, manifestKey: key, manifestVersion, ...folder },
     campaign: { budget: 1000, holdoutFraction: 0.1, sendDate: '2026-03-05', seed: 7, currency: 'EUR' },
-    startedAt: '2026-02-28T07:00:00.000Z',
+    startedAt: new Date(RECEIVED_AT).toISOString(),
   });
 }
+
+/** When the fixture batch is received: its run's start, the latest time an event may have. */
+export const RECEIVED_AT = Date.parse('2026-02-28T07:00:00.000Z');
 
 export const LIMITS: IntakeLimits = {
   maxRejectedShare: 0.5,

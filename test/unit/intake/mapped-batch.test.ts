@@ -150,7 +150,7 @@ describe('validateBatch with a mapping', () => {
     expect(store.keys(LAKE_BUCKET).filter((k) => k.startsWith('curated/'))).toEqual([
       'curated/customers/run_id=r1/part-00000.parquet',
       'curated/products/run_id=r1/part-00000.parquet',
-      'curated/transactions/run_id=r1/part-00000.parquet',
+      'curated/transactions/run_id=r1/month=2026-02/part-00000.parquet',
     ]);
   });
 

@@ -86,11 +86,11 @@ describe('the data-quality report of a batch', () => {
     const first = {
       ...uploadBatch(store, buildBatch()),
       runId: 'run-earlier',
-      startedAt: '2026-02-01T00:00:00.000Z',
+      startedAt: '2026-02-28T08:00:00.000Z',
     };
     await validate(store, first);
-    const failed = { ...first, runId: 'run-failed', startedAt: '2026-02-10T00:00:00.000Z' };
-    const foreign = { ...first, runId: 'run-foreign', startedAt: '2026-02-11T00:00:00.000Z' };
+    const failed = { ...first, runId: 'run-failed', startedAt: '2026-02-28T09:00:00.000Z' };
+    const foreign = { ...first, runId: 'run-foreign', startedAt: '2026-02-28T10:00:00.000Z' };
     await validate(store, foreign);
     const current = {
       ...uploadBatch(store, buildBatch()),

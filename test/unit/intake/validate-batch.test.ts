@@ -76,8 +76,20 @@ const withoutColumn = (dataset: DatasetName, name: string): Table => {
 };
 
 const fileKey = (file: string) => `incoming/${PARTNER}/${BATCH_ID}/${file}`;
-const partKey = (dataset: DatasetName, part = 0) =>
-  `curated/${dataset}/run_id=${RUN_ID}/part-${String(part).padStart(5, '0')}.parquet`;
+/** A curated part's key; event datasets (transactions, contacts) sit in a month partition too. */
+const partKey = (dataset: DatasetName, part = 0, month?: string) =>
+  `curated/${dataset}/run_id=${RUN_ID}/${month ? `month=${month}/` : ''}part-${String(part).padStart(5, '0')}.parquet`;
+
+/** Every curated row of a dataset, its parts read in key order. */
+async function curatedRows(
+  store: InMemoryObjectStore,
+  dataset: DatasetName,
+): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (const key of store.keys(LAKE_BUCKET, `curated/${dataset}/`))
+    rows.push(...(await readParquet(store.get(LAKE_BUCKET, key) ?? new Uint8Array())).rows);
+  return rows;
+}
 const quarantineKey = (dataset: DatasetName) =>
   `quarantine/${PARTNER}/${BATCH_ID}/${RUN_ID}/${dataset}.jsonl`;
 
@@ -119,25 +131,26 @@ describe('validateBatch: an accepted batch', () => {
     expect(ran.runs.recordedFiles).toEqual([{ runId: RUN_ID, files: ran.output.files }]);
   });
 
-  it('writes one curated Parquet part per dataset under the run partition, and no quarantine', async () => {
+  it('writes curated Parquet under the run partition, event datasets by month, and no quarantine', async () => {
     const ran = await run();
-    const datasets: DatasetName[] = [
-      'channels',
-      'contacts',
-      'customers',
-      'offers',
-      'products',
-      'responses',
-      'transactions',
+    const expected = [
+      partKey('channels'),
+      partKey('contacts', 0, '2026-02'),
+      partKey('customers'),
+      partKey('offers'),
+      partKey('products'),
+      partKey('responses'),
+      partKey('transactions', 0, '2026-01'),
+      partKey('transactions', 1, '2026-02'),
     ];
     expect(ran.store.keys(LAKE_BUCKET)).toEqual([
       `batches/${PARTNER}/${BATCH_ID}/manifests/${RUN_ID}.json`,
-      ...datasets.map((d) => partKey(d)),
+      ...expected,
       `runs/${RUN_ID}/quality/report.html`,
       `runs/${RUN_ID}/quality/report.json`,
     ]);
     const writes = ran.store.calls.filter((c) => c.op === 'write' && c.key.startsWith('curated/'));
-    expect(writes).toHaveLength(datasets.length);
+    expect(writes).toHaveLength(expected.length);
     expect(
       writes.every((w) => w.bucket === LAKE_BUCKET && w.contentType === 'application/vnd.apache.parquet'),
     ).toBe(true);
@@ -181,37 +194,37 @@ describe('validateBatch: an accepted batch', () => {
     expect(ops.filter((o) => o === 'head')).toHaveLength(7);
   });
 
-  it('writes the accepted rows, typed, and splits parts at partRows', async () => {
+  it('writes the accepted rows, typed, holding at most partRows rows across months', async () => {
     const ran = await run({}, { limits: { partRows: 3 } });
 
+    // L1, L2 (January) and L3 (February) fill the buffer: the fuller month, January, is written.
     expect(ran.store.keys(LAKE_BUCKET, 'curated/transactions/')).toEqual([
-      partKey('transactions', 0),
-      partKey('transactions', 1),
+      partKey('transactions', 0, '2026-01'),
+      partKey('transactions', 1, '2026-02'),
     ]);
     // Three customers fill exactly one part: no empty second part.
     expect(ran.store.keys(LAKE_BUCKET, 'curated/customers/')).toEqual([partKey('customers', 0)]);
 
     const first = await readParquet(
-      ran.store.get(LAKE_BUCKET, partKey('transactions', 0)) ?? new Uint8Array(),
+      ran.store.get(LAKE_BUCKET, partKey('transactions', 0, '2026-01')) ?? new Uint8Array(),
     );
     const second = await readParquet(
-      ran.store.get(LAKE_BUCKET, partKey('transactions', 1)) ?? new Uint8Array(),
+      ran.store.get(LAKE_BUCKET, partKey('transactions', 1, '2026-02')) ?? new Uint8Array(),
     );
-    expect(first.rows.map((r) => r.line_id)).toEqual(['L1', 'L2', 'L3']);
-    expect(second.rows).toEqual([
-      {
-        line_id: 'L4',
-        transaction_id: 'T3',
-        customer_id: 'C1',
-        ts: '2026-02-27 18:30:00',
-        product_id: 'P1',
-        quantity: -1,
-        unit_price: 10,
-        discount: null,
-        branch: 'B1',
-        sales_channel: 'app',
-      },
-    ]);
+    expect(first.rows.map((r) => r.line_id)).toEqual(['L1', 'L2']);
+    expect(second.rows.map((r) => r.line_id)).toEqual(['L3', 'L4']);
+    expect(second.rows[1]).toEqual({
+      line_id: 'L4',
+      transaction_id: 'T3',
+      customer_id: 'C1',
+      ts: '2026-02-27 18:30:00',
+      product_id: 'P1',
+      quantity: -1,
+      unit_price: 10,
+      discount: null,
+      branch: 'B1',
+      sales_channel: 'app',
+    });
     expect(first.types).toMatchObject({ ts: 'TIMESTAMP', quantity: 'INTEGER', unit_price: 'DOUBLE' });
   });
 
@@ -303,6 +316,12 @@ describe('validateBatch: refused rows', () => {
       accepted: 4,
       rejected: 2,
       quarantine: { bucket: LAKE_BUCKET, key: quarantineKey('transactions') },
+      // Every issue counts once for its rule and column; line 7 broke two rules.
+      exceptions: [
+        { rule: 'unknown_customer', column: 'customer_id', outcome: 'rejected', rows: 1, firstLine: 6 },
+        { rule: 'iso_timestamp', column: 'ts', outcome: 'rejected', rows: 1, firstLine: 7 },
+        { rule: 'allowed_values', column: 'sales_channel', outcome: 'rejected', rows: 1, firstLine: 7 },
+      ],
     });
     expect(ran.counts).toEqual({ files: 7, rowsIn: 19, accepted: 17, rejected: 2 });
     expect(ran.runs.recordedFiles[0]?.files).toEqual(ran.output.files);
@@ -371,8 +390,8 @@ describe('validateBatch: refused rows', () => {
 
   it('writes only the accepted rows to the curated part', async () => {
     const ran = await run(withBadRows());
-    const part = await readParquet(ran.store.get(LAKE_BUCKET, partKey('transactions')) ?? new Uint8Array());
-    expect(part.rows.map((r) => r.line_id)).toEqual(['L1', 'L2', 'L3', 'L4']);
+    const rows = await curatedRows(ran.store, 'transactions');
+    expect(rows.map((r) => r.line_id)).toEqual(['L1', 'L2', 'L3', 'L4']);
   });
 
   it('refuses rows pointing at a refused row of an earlier file', async () => {
@@ -403,6 +422,62 @@ describe('validateBatch: refused rows', () => {
     expect(quarantined(ran.store, 'transactions')).toMatchObject([
       { line: 6, issues: [{ column: 'line_id', value: 'L4', rule: 'duplicate_id' }] },
     ]);
+  });
+
+  it("refuses a transaction dated after the batch was received as 'future_timestamp', showing the text sent", async () => {
+    // The run started 2026-02-28T07:00Z; 14 hours later is still a local time somewhere (UTC+14).
+    const future = ['L5', 'T4', 'C2', '2026-03-02T09:00:00', 'P2', '1', '20', '', '', 'online'];
+    const local = ['L6', 'T5', 'C2', '2026-02-28T20:00:00', 'P2', '1', '20', '', '', 'online'];
+    const ran = await run({
+      files: { transactions: { table: withRows('transactions', [...GOOD_TRANSACTIONS, future, local]) } },
+    });
+    expect(ran.output.status).toBe('ACCEPTED');
+    expect(quarantined(ran.store, 'transactions')).toMatchObject([
+      { line: 6, issues: [{ column: 'ts', value: '2026-03-02T09:00:00', rule: 'future_timestamp' }] },
+    ]);
+    expect(ran.output.files.find((f) => f.dataset === 'transactions')).toMatchObject({
+      rowsIn: 6,
+      accepted: 5,
+    });
+  });
+
+  it('keeps a return without an earlier purchase, flags it beside the quarantine and counts it', async () => {
+    // C2 returns P1, which C2 never bought (C1 did).
+    const orphan = ['L5', 'T4', 'C2', '2026-02-27T12:00:00', 'P1', '-1', '10', '', '', 'online'];
+    const ran = await run({
+      files: { transactions: { table: withRows('transactions', [...GOOD_TRANSACTIONS, orphan]) } },
+    });
+    expect(ran.output.status).toBe('ACCEPTED');
+    const flagsKey = `quarantine/${PARTNER}/${BATCH_ID}/${RUN_ID}/flagged/transactions.jsonl`;
+    expect(ran.output.files.find((f) => f.dataset === 'transactions')).toEqual({
+      dataset: 'transactions',
+      key: 'transactions.csv',
+      rowsIn: 5,
+      accepted: 5,
+      rejected: 0,
+      flagged: 1,
+      flags: { bucket: LAKE_BUCKET, key: flagsKey },
+      exceptions: [
+        { rule: 'return_without_purchase', column: 'quantity', outcome: 'flagged', rows: 1, firstLine: 6 },
+      ],
+    });
+    expect(JSON.parse(ran.store.text(LAKE_BUCKET, flagsKey) ?? '')).toEqual({
+      file: 'transactions.csv',
+      line: 6,
+      issues: [
+        {
+          column: 'quantity',
+          value: '-1',
+          rule: 'return_without_purchase',
+          message: 'customer C2 returns product P1 but has no purchase of it in this batch',
+        },
+      ],
+    });
+    // The flagged row is curated like any accepted row.
+    expect((await curatedRows(ran.store, 'transactions')).map((r) => r.line_id)).toContain('L5');
+    expect(ran.store.keys(LAKE_BUCKET, `quarantine/${PARTNER}/${BATCH_ID}/${RUN_ID}/transactions`)).toEqual(
+      [],
+    );
   });
 
   it('accepts a file whose refused share equals maxRejectedShare', async () => {
@@ -591,6 +666,9 @@ describe('validateBatch: a rejected file', () => {
       accepted: 1,
       rejected: 3,
       quarantine: { bucket: LAKE_BUCKET, key: quarantineKey('transactions') },
+      exceptions: [
+        { rule: 'unknown_customer', column: 'customer_id', outcome: 'rejected', rows: 3, firstLine: 3 },
+      ],
     });
     expect(quarantined(ran.store, 'transactions').map((q) => q.line)).toEqual([3, 4, 5]);
     expect(ran.store.keys(LAKE_BUCKET, 'curated/transactions/')).toEqual([]);

@@ -2,22 +2,22 @@ import { Readable } from 'node:stream';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { type ManifestFile, manifestFile } from '#shared/domain/contracts/manifest';
-import { ReferenceIndex } from '#shared/domain/intake/references';
+import { BatchRules } from '#shared/domain/intake/batch-rules';
 import type { S3Ref } from '#shared/domain/runs/run-state';
 import { ObjectChangedError, type ObjectWriter, type VersionedRef } from '#shared/ports/object-store';
 import { type FileValidation, validateFile } from '#shared/use-cases/intake/validate-file';
 import { InMemoryObjectStore } from '../../support/in-memory-object-store';
-import { csvText, LIMITS, sha256, type Table, validTables } from './batch-fixture';
+import { csvText, LIMITS, RECEIVED_AT, sha256, type Table, validTables } from './batch-fixture';
 import { parquetBytes } from './readers/parquet-fixture';
 
 const tables = validTables();
 
-/** An index holding the customers and products of the fixture batch. */
-function indexWithCatalog(): ReferenceIndex {
-  const index = new ReferenceIndex();
-  for (const id of ['C1', 'C2', 'C3']) index.accept('customers', { customer_id: id });
-  for (const id of ['P1', 'P2']) index.accept('products', { product_id: id });
-  return index;
+/** Batch rules that have seen the customers and products of the fixture batch. */
+function rulesWithCatalog(): BatchRules {
+  const rules = new BatchRules({ receivedAt: RECEIVED_AT });
+  for (const id of ['C1', 'C2', 'C3']) rules.accept('customers', { customer_id: id }, 1);
+  for (const id of ['P1', 'P2']) rules.accept('products', { product_id: id }, 1);
+  return rules;
 }
 
 function transactionsJob(store: InMemoryObjectStore, table: Table): FileValidation {
@@ -67,7 +67,7 @@ describe('validateFile', () => {
     // Act
     const outcome = await validateFile(transactionsJob(store, table), {
       store,
-      index: indexWithCatalog(),
+      rules: rulesWithCatalog(),
       limits: LIMITS,
     });
     // Assess
@@ -81,22 +81,25 @@ describe('validateFile', () => {
           accepted: 3,
           rejected: 1,
           quarantine: { bucket: 'lake', key: 'quarantine/p/b/r1/transactions.jsonl' },
+          exceptions: [
+            { rule: 'unknown_customer', column: 'customer_id', outcome: 'rejected', rows: 1, firstLine: 4 },
+          ],
         },
       ],
       maxTimestamp: Date.UTC(2026, 1, 20, 7),
     });
     expect(store.keys('lake')).toEqual([
-      'curated/transactions/run_id=r1/part-00000.parquet',
+      'curated/transactions/run_id=r1/month=2026-02/part-00000.parquet',
       'quarantine/p/b/r1/transactions.jsonl',
     ]);
   });
 
-  it('registers accepted ids in the index, so later files can point at them', async () => {
+  it('registers accepted ids with the batch rules, so later files can point at them', async () => {
     const store = new InMemoryObjectStore();
-    const index = indexWithCatalog();
-    await validateFile(transactionsJob(store, tables.transactions), { store, index, limits: LIMITS });
-    expect(index.check('transactions', { line_id: 'L1' }).map((i) => i.rule)).toEqual(['duplicate_id']);
-    expect(index.check('transactions', { line_id: 'L99' })).toEqual([]);
+    const rules = rulesWithCatalog();
+    await validateFile(transactionsJob(store, tables.transactions), { store, rules, limits: LIMITS });
+    expect(rules.check('transactions', { line_id: 'L1' }).map((i) => i.rule)).toEqual(['duplicate_id']);
+    expect(rules.check('transactions', { line_id: 'L99' })).toEqual([]);
   });
 
   it('passes on a read failure mid-file and leaves no partial quarantine object', async () => {
@@ -133,7 +136,7 @@ describe('validateFile', () => {
     const store = new BrokenStore();
     const job = transactionsJob(store, tables.transactions);
     // Act / Assess
-    await expect(validateFile(job, { store, index: indexWithCatalog(), limits: LIMITS })).rejects.toThrow(
+    await expect(validateFile(job, { store, rules: rulesWithCatalog(), limits: LIMITS })).rejects.toThrow(
       'connection reset',
     );
     expect(store.calls.filter((c) => c.op === 'openWriter').map((c) => c.key)).toEqual([
@@ -176,7 +179,11 @@ describe('validateFile: JSON Lines and Parquet', () => {
     const store = new InMemoryObjectStore(7);
     const text = `${JSON.stringify(PRODUCT_ROWS[0])}\n{"product_id": "P3", "price": \n\n${JSON.stringify(PRODUCT_ROWS[1])}\n`;
     const job = productsJob(store, 'products.jsonl', text, { format: 'jsonl', rows: 3 });
-    const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
+    const outcome = await validateFile(job, {
+      store,
+      rules: new BatchRules({ receivedAt: RECEIVED_AT }),
+      limits: LIMITS,
+    });
     expect(outcome).toEqual({
       ok: true,
       accounts: [
@@ -187,6 +194,7 @@ describe('validateFile: JSON Lines and Parquet', () => {
           accepted: 2,
           rejected: 1,
           quarantine: { bucket: 'lake', key: 'quarantine/p/b/r1/products.jsonl' },
+          exceptions: [{ rule: 'json', column: '*', outcome: 'rejected', rows: 1, firstLine: 2 }],
         },
       ],
     });
@@ -215,7 +223,11 @@ describe('validateFile: JSON Lines and Parquet', () => {
       ],
     });
     const job = productsJob(store, 'products.parquet', bytes, { format: 'parquet', rows: 2 });
-    const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
+    const outcome = await validateFile(job, {
+      store,
+      rules: new BatchRules({ receivedAt: RECEIVED_AT }),
+      limits: LIMITS,
+    });
     expect(outcome).toEqual({
       ok: true,
       accounts: [{ dataset: 'products', key: 'products.parquet', rowsIn: 2, accepted: 2, rejected: 0 }],
@@ -239,7 +251,11 @@ describe('validateFile: JSON Lines and Parquet', () => {
       ...productsJob(store, 'p.parquet', bytes, { format: 'parquet', rows: 1 }),
       size: bytes.length,
     };
-    const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
+    const outcome = await validateFile(job, {
+      store,
+      rules: new BatchRules({ receivedAt: RECEIVED_AT }),
+      limits: LIMITS,
+    });
     expect(outcome.ok).toBe(true);
     expect(store.calls.some((c) => c.op === 'head')).toBe(false);
   });
@@ -249,7 +265,11 @@ describe('validateFile: JSON Lines and Parquet', () => {
     const bytes = parquetBytes({ columnData: [{ name: 'product_id', data: ['P1'] }] });
     const job = productsJob(store, 'p.parquet', bytes, { format: 'parquet', rows: 1 });
     store.put('in', 'incoming/p/b/p.parquet', 'new bytes');
-    const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
+    const outcome = await validateFile(job, {
+      store,
+      rules: new BatchRules({ receivedAt: RECEIVED_AT }),
+      limits: LIMITS,
+    });
     expect(outcome).toMatchObject({
       ok: false,
       accounts: [{ rowsIn: 0, accepted: 0, rejected: 0 }],
@@ -277,7 +297,11 @@ describe('validateFile: JSON Lines and Parquet', () => {
       ],
     });
     const job = productsJob(store, 'p.parquet', bytes, { format: 'parquet', rows: 1 });
-    const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
+    const outcome = await validateFile(job, {
+      store,
+      rules: new BatchRules({ receivedAt: RECEIVED_AT }),
+      limits: LIMITS,
+    });
     expect(outcome).toMatchObject({ ok: false, rejection: { file: 'p.parquet', rule: 'file_changed' } });
     expect(store.keys('lake')).toEqual([]);
   });
@@ -293,7 +317,11 @@ describe('validateFile: JSON Lines and Parquet', () => {
     };
     const text = csvText(table);
     const job = productsJob(store, 'products.csv', text, { rows: 2 });
-    const outcome = await validateFile(job, { store, index: new ReferenceIndex(), limits: LIMITS });
+    const outcome = await validateFile(job, {
+      store,
+      rules: new BatchRules({ receivedAt: RECEIVED_AT }),
+      limits: LIMITS,
+    });
     expect(outcome).toMatchObject({ ok: true, unknownColumns: ['internal_note', 'supplier'] });
     expect(Object.keys((await curatedRows(store, 'products'))[0] ?? {})).toEqual([
       'product_id',

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredValue } from '#shared/domain/contracts/column';
-import { contractFor, DATASET_NAMES } from '#shared/domain/contracts/datasets';
+import { contractFor, DATASET_NAMES, type DatasetName } from '#shared/domain/contracts/datasets';
 import {
   athenaType,
   CURATED_ROOT,
+  curatedMonthPrefix,
   curatedPartitionPrefix,
   type LakeColumn,
+  lakeTableOf,
   lakeTables,
+  monthPartitionOf,
 } from '#shared/domain/lake/catalog';
 import { encodeParquet } from '#shared/domain/lake/parquet-encoding';
 import { readParquet } from './duckdb';
@@ -107,8 +110,24 @@ describe('lake catalog', () => {
       expect(table.prefix).toBe(`${CURATED_ROOT}/${table.name}/`);
       expect(table.partitionKey).toBe('run_id');
       expect(table.columns).toEqual(
-        contract.columns.map((c) => ({ name: c.name, storage: c.storage, comment: c.description })),
+        contract.columns.map((c) => ({
+          name: c.name,
+          storage: c.storage,
+          comment: c.description,
+          required: c.required,
+        })),
       );
+    }
+  });
+
+  it('partitions the event datasets by the month of their required event time', () => {
+    const partitioned = Object.fromEntries(
+      lakeTables.flatMap((t) => (t.monthOf ? [[t.name, t.monthOf]] : [])),
+    );
+    expect(partitioned).toEqual({ transactions: 'ts', contacts: 'sent_at' });
+    for (const [dataset, column] of Object.entries(partitioned)) {
+      const declared = contractFor(dataset as DatasetName).columns.find((c) => c.name === column);
+      expect(declared).toMatchObject({ storage: 'timestamp', required: true });
     }
   });
 
@@ -126,5 +145,16 @@ describe('lake catalog', () => {
       timestamp: 'timestamp',
     });
     expect(curatedPartitionPrefix('offers', 'r-1')).toBe('curated/offers/run_id=r-1/');
+    expect(curatedMonthPrefix('transactions', 'r-1', '2026-02')).toBe(
+      'curated/transactions/run_id=r-1/month=2026-02/',
+    );
+  });
+
+  it('names the month of a timestamp as stored, wall clock, in UTC terms', () => {
+    const table = lakeTableOf('transactions');
+    expect(monthPartitionOf(table, { ts: Date.UTC(2026, 0, 31, 23, 59, 59, 999) })).toBe('2026-01');
+    expect(monthPartitionOf(table, { ts: Date.UTC(2026, 1, 1) })).toBe('2026-02');
+    expect(monthPartitionOf(lakeTableOf('offers'), { valid_from: '2026-01-01' })).toBeUndefined();
+    expect(() => monthPartitionOf(table, { ts: null })).toThrow(/must be a timestamp/);
   });
 });

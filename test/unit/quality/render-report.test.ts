@@ -53,6 +53,12 @@ function report(withReference: boolean) {
         accepted: 40,
         rejected: 10,
         quarantine: { bucket: 'b', key: 'quarantine/tx.jsonl' },
+        flagged: 2,
+        flags: { bucket: 'b', key: 'quarantine/flagged/tx.jsonl' },
+        exceptions: [
+          { rule: 'iso_timestamp', column: 'ts', outcome: 'rejected', rows: 10, firstLine: 3 },
+          { rule: 'return_without_purchase', column: 'quantity', outcome: 'flagged', rows: 2, firstLine: 9 },
+        ],
       },
       { dataset: 'customers', key: 'customers.csv', rowsIn: 12, accepted: 12, rejected: 0 },
     ],
@@ -127,6 +133,18 @@ describe('renderQualityReportHtml', () => {
 
   it('lists the summary sentences', () => {
     for (const sentence of report(true).summary) expect(page).toContain(`<li>${escapeHtml(sentence)}</li>`);
+  });
+
+  it('lists the exceptions by rule with the file that holds their rows', () => {
+    expect(page).toContain('<h3>Exceptions by rule</h3>');
+    expect(page).toContain(
+      '<td>iso_timestamp</td><td>ts</td><td><span class="badge bad">rejected</span></td><td class="num">10</td><td class="num">3</td><td>quarantine/tx.jsonl</td>',
+    );
+    expect(page).toContain(
+      '<td>return_without_purchase</td><td>quantity</td><td><span class="badge warn">flagged</span></td><td class="num">2</td><td class="num">9</td><td>quarantine/flagged/tx.jsonl</td>',
+    );
+    const clean = renderQualityReportHtml({ ...report(false), files: [] });
+    expect(clean).not.toContain('Exceptions by rule');
   });
 
   it('says when there is nothing to compare with', () => {

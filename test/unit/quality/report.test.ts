@@ -31,6 +31,18 @@ const files = [
     accepted: 88,
     rejected: 12,
     quarantine: { bucket: 'lake', key: 'quarantine/acme/b1/run-2/transactions.jsonl' },
+    flagged: 3,
+    flags: { bucket: 'lake', key: 'quarantine/acme/b1/run-2/flagged/transactions.jsonl' },
+    exceptions: [
+      { rule: 'iso_timestamp', column: 'ts', outcome: 'rejected' as const, rows: 12, firstLine: 7 },
+      {
+        rule: 'return_without_purchase',
+        column: 'quantity',
+        outcome: 'flagged' as const,
+        rows: 3,
+        firstLine: 40,
+      },
+    ],
   },
   { dataset: 'customers' as const, key: 'customers.csv', rowsIn: 50, accepted: 49, rejected: 1 },
 ];
@@ -66,7 +78,7 @@ describe('buildBatchQualityReport', () => {
     expect(report.datasets.map((d) => d.dataset)).toEqual(['transactions', 'customers']);
   });
 
-  it('accounts for every file with its rejection rate and quarantine key', () => {
+  it('accounts for every file with its rejection rate, quarantine, flags and exceptions', () => {
     expect(report.files).toEqual([
       {
         dataset: 'transactions',
@@ -76,6 +88,9 @@ describe('buildBatchQualityReport', () => {
         rejected: 12,
         rejectionRate: 0.12,
         quarantineKey: 'quarantine/acme/b1/run-2/transactions.jsonl',
+        flagged: 3,
+        flagsKey: 'quarantine/acme/b1/run-2/flagged/transactions.jsonl',
+        exceptions: files[0]?.exceptions,
       },
       {
         dataset: 'customers',
@@ -85,6 +100,9 @@ describe('buildBatchQualityReport', () => {
         rejected: 1,
         rejectionRate: 0.02,
         quarantineKey: null,
+        flagged: 0,
+        flagsKey: null,
+        exceptions: [],
       },
     ]);
   });
@@ -112,6 +130,7 @@ describe('buildBatchQualityReport', () => {
   it('says what stands out, problems first', () => {
     expect(report.summary).toEqual([
       'transactions.csv (transactions): 12 of 100 rows rejected (12 %).',
+      'transactions.csv (transactions): 3 rows accepted but flagged (return without purchase); see quarantine/acme/b1/run-2/flagged/transactions.jsonl.',
       'transactions looks stale: the latest ts (2026-02-20T10:00:00) is 9 days before as-of 2026-03-01, more than the 7 allowed.',
       'transactions shifted significantly since run run-1: unit_price (PSI 8.283).',
       'customers has emptier columns than run run-1: branch (60 %, was 10 %).',
@@ -148,7 +167,18 @@ describe('buildBatchQualityReport', () => {
     });
     expect(lenient.drift).toBeNull();
     expect(lenient.thresholds).toEqual({ nullRate: 0.7, nullRateIncrease: 0.1, rejectionRate: 0.2 });
-    expect(lenient.summary).toEqual(['Nothing stands out: 2 datasets, 20 rows accepted.']);
+    const quiet = buildBatchQualityReport({
+      ...base,
+      files: files.map(({ flagged, flags, exceptions, ...rest }) => rest),
+      profiles: [transactions(100), customers(6)],
+      thresholds: { rejectionRate: 0.2, nullRate: 0.7 },
+      freshness: { staleAfterDays: { transactions: 10 } },
+    });
+    expect(quiet.summary).toEqual(['Nothing stands out: 2 datasets, 20 rows accepted.']);
+    // Flagged rows are always mentioned: no threshold hides them.
+    expect(lenient.summary).toEqual([
+      'transactions.csv (transactions): 3 rows accepted but flagged (return without purchase); see quarantine/acme/b1/run-2/flagged/transactions.jsonl.',
+    ]);
   });
 
   it('lists at most five names in a sentence', () => {

@@ -115,7 +115,12 @@ describe('listRuns', () => {
 });
 
 describe('what a partner sees', () => {
-  const partner = (partnerId: string): Principal => ({ subject: 's-p', username: 'uploader', roles: ['partner'], partnerId });
+  const partner = (partnerId: string): Principal => ({
+    subject: 's-p',
+    username: 'uploader',
+    roles: ['partner'],
+    partnerId,
+  });
 
   it("lists only the runs of the partner's own batches, and hides another partner's run", async () => {
     // Prepare: one run per partner.
@@ -127,8 +132,13 @@ describe('what a partner sees', () => {
     const me = partner(ours.batch.partner);
     // Act / Assess
     expect((await listRuns(runs, me, 10)).runs.map((r) => r.runId)).toEqual(['r-ours']);
-    expect((await listRuns(runs, ANALYST, 10)).runs.map((r) => r.runId).sort()).toEqual(['r-ours', 'r-theirs']);
-    await expect(getRun(runs, 'r-theirs', me)).rejects.toThrow(new NotFoundError('run r-theirs does not exist'));
+    expect((await listRuns(runs, ANALYST, 10)).runs.map((r) => r.runId).sort()).toEqual([
+      'r-ours',
+      'r-theirs',
+    ]);
+    await expect(getRun(runs, 'r-theirs', me)).rejects.toThrow(
+      new NotFoundError('run r-theirs does not exist'),
+    );
     expect((await getRun(runs, 'r-ours', me)).runId).toBe('r-ours');
   });
 });

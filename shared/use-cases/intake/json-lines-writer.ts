@@ -1,9 +1,11 @@
-import type { QuarantinedRow } from '../../domain/intake/row-issues';
 import type { S3Ref } from '../../domain/runs/run-state';
 import type { ObjectStore, ObjectWriter } from '../../ports/object-store';
 
-/** Streams refused rows as JSON Lines; the object exists only if at least one row was refused. */
-export class QuarantineWriter {
+/**
+ * Streams records as JSON Lines (quarantined or flagged rows); the object exists only if at least
+ * one record was written. `add` returns a promise only when the stream asks to wait.
+ */
+export class JsonLinesWriter {
   private writer: ObjectWriter | undefined;
 
   public constructor(
@@ -11,12 +13,11 @@ export class QuarantineWriter {
     public readonly ref: S3Ref,
   ) {}
 
-  public async add(row: QuarantinedRow): Promise<void> {
+  public add(record: object): Promise<void> | undefined {
     this.writer ??= this.store.openWriter(this.ref, 'application/x-ndjson');
     const stream = this.writer.stream;
-    if (!stream.write(`${JSON.stringify(row)}\n`)) {
-      await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-    }
+    if (stream.write(`${JSON.stringify(record)}\n`)) return undefined;
+    return new Promise<void>((resolve) => stream.once('drain', () => resolve()));
   }
 
   /** Completes the object and says whether one was written. */

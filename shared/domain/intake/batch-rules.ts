@@ -1,0 +1,59 @@
+import type { AnyRow } from '../contracts/contract';
+import type { DatasetName } from '../contracts/datasets';
+import { EventTimeRule } from './event-times';
+import { ReferenceIndex } from './references';
+import { type FlaggedRow, ReturnMatcher } from './return-matcher';
+import type { CellIssue } from './row-issues';
+
+/** The rules that flag (keep, but list) rather than refuse, in words, for the contract documentation. */
+export function flagRulesOf(dataset: DatasetName): readonly { rule: string; column: string; text: string }[] {
+  return dataset === 'transactions'
+    ? [
+        {
+          rule: 'return_without_purchase',
+          column: 'quantity',
+          text: 'a return (negative quantity) with no purchase of the same product by the same customer at or before it in the batch is kept and flagged; guest returns are not judged',
+        },
+      ]
+    : [];
+}
+
+export interface BatchRulesOptions {
+  /** When the batch was received (the run started), epoch millis: later events are refused. */
+  readonly receivedAt: number;
+}
+
+/**
+ * The rules that look beyond one row, across the files of a batch: unique ids, references to
+ * rows of other files, event times no later than the batch, and returns that match a purchase.
+ * The first three refuse a row; the last flags it. Rows are checked in VALIDATION_ORDER, so a
+ * reference always points at a dataset read before.
+ */
+export class BatchRules {
+  private readonly references = new ReferenceIndex();
+  private readonly eventTimes: EventTimeRule;
+  private readonly returns = new ReturnMatcher();
+
+  constructor(options: BatchRulesOptions) {
+    this.eventTimes = new EventTimeRule(options.receivedAt);
+  }
+
+  /** The issues that refuse this row; empty when it may be kept. */
+  check(dataset: DatasetName, row: AnyRow): CellIssue[] {
+    const issues: CellIssue[] = [];
+    this.references.check(dataset, row, issues);
+    this.eventTimes.check(dataset, row, issues);
+    return issues;
+  }
+
+  /** Records a kept row, for the uniqueness, reference and return rules of later rows. */
+  accept(dataset: DatasetName, row: AnyRow, line: number): void {
+    this.references.accept(dataset, row);
+    if (dataset === 'transactions') this.returns.observe(row, line);
+  }
+
+  /** The kept rows of a dataset that deserve a look, once all of its rows were read. */
+  flagged(dataset: DatasetName, file: string): Iterable<FlaggedRow> {
+    return dataset === 'transactions' ? this.returns.unmatched(file) : [];
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Sets and maps of string keys held as 64-bit hashes in typed arrays. A Set<string> of 25 million
+ * line ids (a 2 GB file) needs well over a gigabyte and stops at 2^24 entries; these need 8 bytes
+ * per slot (12 with a value) and grow by doubling. Two different keys share a hash with probability
+ * about 2^-64 per pair, so a file of 25 million distinct ids has about a 1.7e-5 chance of one false
+ * match; the rules that use these tables accept that.
+ */
+
+const INITIAL_CAPACITY = 1 << 10;
+const MAX_LOAD = 0.7;
+
+/** Two independent 32-bit hashes of one key, written to `out` to avoid allocating per key. */
+function hashInto(key: string, out: Uint32Array): void {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    let k = Math.imul(c, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    b ^= Math.imul(k, 0x1b873593);
+    b = (b << 13) | (b >>> 19);
+    b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+  }
+  out[0] = fmix(a ^ key.length);
+  out[1] = fmix(b);
+}
+
+function fmix(h: number): number {
+  let x = h;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Open addressing with linear probing over (hi, lo) pairs; (0, 0) marks an empty slot. */
+class HashedSlots {
+  protected hi: Uint32Array;
+  protected lo: Uint32Array;
+  protected mask: number;
+  private count = 0;
+  protected readonly scratch = new Uint32Array(2);
+
+  constructor(capacity = INITIAL_CAPACITY) {
+    let size = INITIAL_CAPACITY;
+    while (size * MAX_LOAD < capacity) size *= 2;
+    this.hi = new Uint32Array(size);
+    this.lo = new Uint32Array(size);
+    this.mask = size - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The slot holding `key` (>= 0), or -(slot + 1) for the empty slot to put it in. */
+  protected find(key: string): number {
+    hashInto(key, this.scratch);
+    return this.probe(this.scratch[0] as number, this.scratch[1] as number);
+  }
+
+  protected probe(hiIn: number, loIn: number): number {
+    const hi = hiIn;
+    const lo = hi === 0 && loIn === 0 ? 1 : loIn;
+    let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const h = this.hi[slot] as number;
+      const l = this.lo[slot] as number;
+      if (h === 0 && l === 0) {
+        this.scratch[0] = hi;
+        this.scratch[1] = lo;
+        return -(slot + 1);
+      }
+      if (h === hi && l === lo) return slot;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  /** Puts the hash last found (still in scratch) into `slot`; grows when the table is too full. */
+  protected occupy(slot: number): void {
+    this.hi[slot] = this.scratch[0] as number;
+    this.lo[slot] = this.scratch[1] as number;
+    this.count += 1;
+    if (this.count > this.hi.length * MAX_LOAD) this.grow();
+  }
+
+  private grow(): void {
+    const oldHi = this.hi;
+    const oldLo = this.lo;
+    const moved = this.beginGrow(oldHi.length * 2);
+    this.hi = new Uint32Array(oldHi.length * 2);
+    this.lo = new Uint32Array(oldLo.length * 2);
+    this.mask = this.hi.length - 1;
+    for (let i = 0; i < oldHi.length; i++) {
+      const h = oldHi[i] as number;
+      const l = oldLo[i] as number;
+      if (h === 0 && l === 0) continue;
+      const slot = -this.probe(h, l) - 1;
+      this.hi[slot] = h;
+      this.lo[slot] = l;
+      moved(i, slot);
+    }
+  }
+
+  /** Subclasses with values move them along: returns a callback from old slot to new slot. */
+  protected beginGrow(_size: number): (from: number, to: number) => void {
+    return () => undefined;
+  }
+}
+
+/** A set of string keys by 64-bit hash. */
+export class HashedKeySet extends HashedSlots {
+  has(key: string): boolean {
+    return this.find(key) >= 0;
+  }
+
+  /** Adds the key; false when it was already there. */
+  add(key: string): boolean {
+    const at = this.find(key);
+    if (at >= 0) return false;
+    this.occupy(-at - 1);
+    return true;
+  }
+}
+
+/** A map from string keys (by 64-bit hash) to the smallest number recorded for each. */
+export class HashedMinMap extends HashedSlots {
+  private values = new Float64Array(this.hi.length);
+
+  /** Records `value` for `key`, keeping the smaller of it and any earlier one. */
+  keepMin(key: string, value: number): void {
+    const at = this.find(key);
+    if (at >= 0) {
+      if (value < (this.values[at] as number)) this.values[at] = value;
+      return;
+    }
+    this.values[-at - 1] = value;
+    this.occupy(-at - 1);
+  }
+
+  /** The smallest value recorded for `key`, if any. */
+  get(key: string): number | undefined {
+    const at = this.find(key);
+    return at >= 0 ? this.values[at] : undefined;
+  }
+
+  protected override beginGrow(size: number): (from: number, to: number) => void {
+    const old = this.values;
+    this.values = new Float64Array(size);
+    return (from, to) => {
+      this.values[to] = old[from] as number;
+    };
+  }
+}
