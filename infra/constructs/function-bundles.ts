@@ -25,13 +25,21 @@ const TFJS_WASM: BundleCopy = {
   toDir: '',
 };
 
+// parquetWriter() reads the parquet-wasm binary from beside the bundle (or PARQUET_WASM_PATH).
+const PARQUET_WASM: BundleCopy = { fromDir: 'node_modules/parquet-wasm/esm', suffix: '.wasm', toDir: '' };
+
 const SQL_READERS: ReadonlySet<FunctionName> = new Set(['BuildFeatures']);
+const PARQUET_WRITERS: ReadonlySet<FunctionName> = new Set(['ValidateBatch']);
 
 export function bundleExtras(name: FunctionName, spec: FunctionSpec): BundleExtras {
   const copies: BundleCopy[] = [];
   const environment: Record<string, string> = {};
   const externalModules: string[] = [];
   if (SQL_READERS.has(name)) copies.push(FEATURE_SQL);
+  if (PARQUET_WRITERS.has(name)) {
+    copies.push(PARQUET_WASM);
+    environment.PARQUET_WASM_PATH = `${LAMBDA_TASK_ROOT}parquet_wasm_bg.wasm`;
+  }
   if (spec.tensorflow === true) {
     copies.push(TFJS_WASM);
     environment.TFJS_WASM_PATH = LAMBDA_TASK_ROOT;

@@ -35,12 +35,17 @@ describe('function bundles', () => {
     expect(sql.sort()).toEqual(SQL_FILES.map((f) => `${f}.sql`).sort());
   });
 
-  it('ships the TF.js wasm binaries with ScoreCustomers only', () => {
+  it('ships the TF.js wasm binaries with ScoreCustomers and the Parquet writer with ValidateBatch, only', () => {
     for (const name of names) {
       const wasm = readdirSync(bundleDir(name)).filter((f) => f.endsWith('.wasm'));
       if (name === 'ScoreCustomers') expect(wasm).toContain('tfjs-backend-wasm.wasm');
+      else if (name === 'ValidateBatch') expect(wasm).toEqual(['parquet_wasm_bg.wasm']);
       else expect(wasm, name).toEqual([]);
     }
+    const validate = functionProps(synth.statelessTemplate, 'ValidateBatch').Environment as {
+      Variables: Record<string, string>;
+    };
+    expect(validate.Variables.PARQUET_WASM_PATH).toBe('/var/task/parquet_wasm_bg.wasm');
   });
 
   it('leaves tfjs-node, which only the layer provides, out of the bundle', () => {

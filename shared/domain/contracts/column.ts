@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DAY_MILLIS, daysFromCivil, isCalendarDate } from '../calendar';
 
 /**
  * How a validated value is stored in the curated lake. One storage type maps to one Parquet
@@ -97,17 +98,15 @@ const INT32_MAX = 2 ** 31 - 1;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
+/** Epoch millis of year-month-day, or NaN when that day does not exist (e.g. 2025-02-30). */
+function civilMillis(year: number, month: number, day: number): number {
+  return isCalendarDate(year, month, day) ? daysFromCivil(year, month, day) * DAY_MILLIS : Number.NaN;
+}
+
 /** Epoch millis for a calendar date, or NaN when the date does not exist (e.g. 2025-02-30). */
 export function isoDateToMillis(text: string): number {
   const m = ISO_DATE.exec(text);
-  if (!m) return Number.NaN;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
-  const millis = new Date(0).setUTCFullYear(year, month - 1, day);
-  const back = new Date(millis);
-  return back.getUTCFullYear() === year && back.getUTCMonth() === month - 1 && back.getUTCDate() === day
-    ? millis
-    : Number.NaN;
+  return m ? civilMillis(Number(m[1]), Number(m[2]), Number(m[3])) : Number.NaN;
 }
 
 /**
@@ -117,14 +116,18 @@ export function isoDateToMillis(text: string): number {
 export function isoTimestampToMillis(text: string): number {
   const m = ISO_TIMESTAMP.exec(text);
   if (!m) return Number.NaN;
-  const dateMillis = isoDateToMillis(`${m[1]}-${m[2]}-${m[3]}`);
-  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
+  const dateMillis = civilMillis(Number(m[1]), Number(m[2]), Number(m[3]));
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
   if (Number.isNaN(dateMillis) || hour > 23 || minute > 59 || second > 59) return Number.NaN;
-  let value = dateMillis + ((hour * 60 + minute) * 60 + second) * 1000 + Number((m[7] ?? '0').padEnd(3, '0'));
+  const fraction = m[7];
+  const millis = fraction === undefined ? 0 : Number(fraction) * 10 ** (3 - fraction.length);
+  let value = dateMillis + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
   const zone = m[8];
   if (zone && zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
+    const sign = zone.charCodeAt(0) === 45 ? -1 : 1;
+    const digits = zone.length === 6 ? zone.slice(1, 3) + zone.slice(4) : zone.slice(1);
     value -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
   return value;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type Column, isProblem, type RawCell, type StorageType, type StoredValue } from './column';
+import {
+  type CellProblem,
+  type Column,
+  isProblem,
+  type RawCell,
+  type StorageType,
+  type StoredValue,
+} from './column';
 
 export type ColumnMap = Record<string, Column>;
 
@@ -38,6 +45,8 @@ export interface Contract<Name extends string = string, C extends ColumnMap = Co
   readonly rowSchema: z.ZodType<RowOf<C>, Record<string, RawCell>>;
   /** The same parse as `rowSchema`, compiled to plain calls for the bulk path (millions of rows). */
   readonly parseRecord: (record: Readonly<Record<string, RawCell>>) => RecordParse;
+  /** Each column's cell parse, in column order: what parseRecord runs, for readers that compile their own. */
+  readonly cellParsers: readonly CellParser[];
   readonly rowRules: readonly RowRule<RowOf<C>>[];
 }
 
@@ -84,11 +93,17 @@ export function defineContract<const Name extends string, const C extends Column
     requiredColumns: columns.filter((c) => c.required).map((c) => c.name),
     rowSchema,
     parseRecord,
+    cellParsers: parsers.map(([name, parse]) => ({ name, parse })),
     rowRules: spec.rowRules ?? [],
   };
 }
 
 export type AnyRow = Record<string, StoredValue>;
+
+export interface CellParser {
+  readonly name: string;
+  readonly parse: (raw: RawCell) => StoredValue | CellProblem;
+}
 
 export type RecordParse =
   | { readonly ok: true; readonly row: AnyRow }

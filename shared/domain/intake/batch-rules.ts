@@ -18,6 +18,8 @@ export function flagRulesOf(dataset: DatasetName): readonly { rule: string; colu
     : [];
 }
 
+const NO_ISSUES: readonly CellIssue[] = Object.freeze([]);
+
 export interface BatchRulesOptions {
   /** When the batch was received (the run started), epoch millis: later events are refused. */
   readonly receivedAt: number;
@@ -33,17 +35,20 @@ export class BatchRules {
   private readonly references = new ReferenceIndex();
   private readonly eventTimes: EventTimeRule;
   private readonly returns = new ReturnMatcher();
+  /** Reused for every row: most rows break no rule and need no array of their own. */
+  private readonly found: CellIssue[] = [];
 
   constructor(options: BatchRulesOptions) {
     this.eventTimes = new EventTimeRule(options.receivedAt);
   }
 
-  /** The issues that refuse this row; empty when it may be kept. */
-  check(dataset: DatasetName, row: AnyRow): CellIssue[] {
-    const issues: CellIssue[] = [];
+  /** The issues that refuse this row; empty (and shared: do not add to it) when it may be kept. */
+  check(dataset: DatasetName, row: AnyRow): readonly CellIssue[] {
+    const issues = this.found;
+    issues.length = 0;
     this.references.check(dataset, row, issues);
     this.eventTimes.check(dataset, row, issues);
-    return issues;
+    return issues.length === 0 ? NO_ISSUES : [...issues];
   }
 
   /** Records a kept row, for the uniqueness, reference and return rules of later rows. */

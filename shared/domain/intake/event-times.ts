@@ -1,3 +1,4 @@
+import { DAY_MILLIS, dayOfIsoDate } from '../calendar';
 import type { AnyRow } from '../contracts/contract';
 import type { DatasetName } from '../contracts/datasets';
 import type { CellIssue } from './row-issues';
@@ -19,13 +20,11 @@ export const LOCAL_TIME_TOLERANCE_MILLIS = 14 * 3_600_000;
 /** The earliest event the lake keeps: its month partitions start in January 1970. */
 export const EARLIEST_EVENT_MILLIS = 0;
 
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 function millisOf(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
-  const m = DATE_PATTERN.exec(value);
-  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : undefined;
+  const day = dayOfIsoDate(value);
+  return Number.isNaN(day) ? undefined : day * DAY_MILLIS;
 }
 
 /** The event-time columns of a dataset, for the contract documentation. */

@@ -9,21 +9,40 @@
 const INITIAL_CAPACITY = 1 << 10;
 const MAX_LOAD = 0.7;
 
-/** Two independent 32-bit hashes of one key, written to `out` to avoid allocating per key. */
-function hashInto(key: string, out: Uint32Array): void {
+/**
+ * Two independent 32-bit hashes of a key, or of a pair of keys (`second`) as if joined by a
+ * separator no key holds, written to `out` to avoid allocating per key.
+ */
+function hashInto(first: string, second: string | undefined, out: Uint32Array): void {
   let a = 0x811c9dc5;
-  let b = 0x9747b28c ^ key.length;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    let k = Math.imul(c, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    b ^= Math.imul(k, 0x1b873593);
-    b = (b << 13) | (b >>> 19);
-    b = (Math.imul(b, 5) + 0xe6546b64) | 0;
+  let b = 0x9747b28c;
+  let length = 0;
+  for (let part = 0; part < 2; part++) {
+    const key = part === 0 ? first : second;
+    if (key === undefined) break;
+    if (part === 1) {
+      // The separator: (ab, c) and (a, bc) must not collide.
+      a = Math.imul(a ^ 0x1f, 0x01000193);
+      b = mixChar(b, 0x1f);
+      length += 1;
+    }
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = mixChar(b, c);
+    }
+    length += key.length;
   }
-  out[0] = fmix(a ^ key.length);
-  out[1] = fmix(b);
+  out[0] = fmix(a ^ length);
+  out[1] = fmix(b ^ length);
+}
+
+function mixChar(h: number, c: number): number {
+  let k = Math.imul(c, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  let b = h ^ Math.imul(k, 0x1b873593);
+  b = (b << 13) | (b >>> 19);
+  return (Math.imul(b, 5) + 0xe6546b64) | 0;
 }
 
 function fmix(h: number): number {
@@ -36,19 +55,26 @@ function fmix(h: number): number {
   return x >>> 0;
 }
 
-/** Open addressing with linear probing over (hi, lo) pairs; (0, 0) marks an empty slot. */
+/**
+ * Open addressing with linear probing over (hi, lo) pairs, side by side in one array so that a
+ * lookup in a table far larger than the cache misses it once, not twice; (0, 0) marks an empty slot.
+ */
 class HashedSlots {
-  protected hi: Uint32Array;
-  protected lo: Uint32Array;
-  protected mask: number;
+  /** Slot i is words[2i] (hi) and words[2i + 1] (lo). */
+  private words: Uint32Array;
+  private mask: number;
   private count = 0;
   protected readonly scratch = new Uint32Array(2);
+  // The last key looked up: a check followed by an insert of the same key hashes it once.
+  private lastKey: string | undefined;
+  private lastSecond: string | undefined;
+  private lastAt = 0;
+  private readonly lastHash = new Uint32Array(2);
 
   constructor(capacity = INITIAL_CAPACITY) {
     let size = INITIAL_CAPACITY;
     while (size * MAX_LOAD < capacity) size *= 2;
-    this.hi = new Uint32Array(size);
-    this.lo = new Uint32Array(size);
+    this.words = new Uint32Array(size * 2);
     this.mask = size - 1;
   }
 
@@ -56,19 +82,33 @@ class HashedSlots {
     return this.count;
   }
 
-  /** The slot holding `key` (>= 0), or -(slot + 1) for the empty slot to put it in. */
-  protected find(key: string): number {
-    hashInto(key, this.scratch);
-    return this.probe(this.scratch[0] as number, this.scratch[1] as number);
+  protected get slots(): number {
+    return this.mask + 1;
   }
 
-  protected probe(hiIn: number, loIn: number): number {
+  /** The slot holding `key` (>= 0), or -(slot + 1) for the empty slot to put it in. */
+  protected find(key: string, second?: string): number {
+    if (key === this.lastKey && second === this.lastSecond) {
+      this.scratch.set(this.lastHash);
+      return this.lastAt;
+    }
+    hashInto(key, second, this.scratch);
+    const at = this.probe(this.scratch[0] as number, this.scratch[1] as number);
+    this.lastHash.set(this.scratch);
+    this.lastKey = key;
+    this.lastSecond = second;
+    this.lastAt = at;
+    return at;
+  }
+
+  private probe(hiIn: number, loIn: number): number {
     const hi = hiIn;
     const lo = hi === 0 && loIn === 0 ? 1 : loIn;
+    const words = this.words;
     let slot = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     for (;;) {
-      const h = this.hi[slot] as number;
-      const l = this.lo[slot] as number;
+      const h = words[2 * slot] as number;
+      const l = words[2 * slot + 1] as number;
       if (h === 0 && l === 0) {
         this.scratch[0] = hi;
         this.scratch[1] = lo;
@@ -81,26 +121,26 @@ class HashedSlots {
 
   /** Puts the hash last found (still in scratch) into `slot`; grows when the table is too full. */
   protected occupy(slot: number): void {
-    this.hi[slot] = this.scratch[0] as number;
-    this.lo[slot] = this.scratch[1] as number;
+    this.lastKey = undefined;
+    this.words[2 * slot] = this.scratch[0] as number;
+    this.words[2 * slot + 1] = this.scratch[1] as number;
     this.count += 1;
-    if (this.count > this.hi.length * MAX_LOAD) this.grow();
+    if (this.count > this.slots * MAX_LOAD) this.grow();
   }
 
   private grow(): void {
-    const oldHi = this.hi;
-    const oldLo = this.lo;
-    const moved = this.beginGrow(oldHi.length * 2);
-    this.hi = new Uint32Array(oldHi.length * 2);
-    this.lo = new Uint32Array(oldLo.length * 2);
-    this.mask = this.hi.length - 1;
-    for (let i = 0; i < oldHi.length; i++) {
-      const h = oldHi[i] as number;
-      const l = oldLo[i] as number;
+    const old = this.words;
+    const oldSlots = this.slots;
+    const moved = this.beginGrow(oldSlots * 2);
+    this.words = new Uint32Array(old.length * 2);
+    this.mask = oldSlots * 2 - 1;
+    for (let i = 0; i < oldSlots; i++) {
+      const h = old[2 * i] as number;
+      const l = old[2 * i + 1] as number;
       if (h === 0 && l === 0) continue;
       const slot = -this.probe(h, l) - 1;
-      this.hi[slot] = h;
-      this.lo[slot] = l;
+      this.words[2 * slot] = h;
+      this.words[2 * slot + 1] = l;
       moved(i, slot);
     }
   }
@@ -128,11 +168,11 @@ export class HashedKeySet extends HashedSlots {
 
 /** A map from string keys (by 64-bit hash) to the smallest number recorded for each. */
 export class HashedMinMap extends HashedSlots {
-  private values = new Float64Array(this.hi.length);
+  private values = new Float64Array(this.slots);
 
-  /** Records `value` for `key`, keeping the smaller of it and any earlier one. */
-  keepMin(key: string, value: number): void {
-    const at = this.find(key);
+  /** Records `value` for `key` (or the pair `key`, `second`), keeping the smaller of it and any earlier one. */
+  keepMin(key: string, value: number, second?: string): void {
+    const at = this.find(key, second);
     if (at >= 0) {
       if (value < (this.values[at] as number)) this.values[at] = value;
       return;
@@ -141,9 +181,9 @@ export class HashedMinMap extends HashedSlots {
     this.occupy(-at - 1);
   }
 
-  /** The smallest value recorded for `key`, if any. */
-  get(key: string): number | undefined {
-    const at = this.find(key);
+  /** The smallest value recorded for `key` (or the pair `key`, `second`), if any. */
+  get(key: string, second?: string): number | undefined {
+    const at = this.find(key, second);
     return at >= 0 ? this.values[at] : undefined;
   }
 

@@ -29,7 +29,7 @@ export class ReturnMatcher {
     if (typeof customer !== 'string' || typeof product !== 'string') return;
     if (typeof quantity !== 'number' || typeof ts !== 'number') return;
     if (quantity > 0) {
-      this.firstPurchase.keepMin(pairKey(customer, product), ts);
+      this.firstPurchase.keepMin(customer, ts, product);
       return;
     }
     this.lines.push(line);
@@ -44,7 +44,7 @@ export class ReturnMatcher {
     for (let i = 0; i < this.lines.length; i++) {
       const customer = this.customers[i] as string;
       const product = this.products[i] as string;
-      const bought = this.firstPurchase.get(pairKey(customer, product));
+      const bought = this.firstPurchase.get(customer, product);
       if (bought !== undefined && bought <= (this.times[i] as number)) continue;
       yield {
         file,
@@ -68,8 +68,4 @@ export class ReturnMatcher {
     this.customers = [];
     this.products = [];
   }
-}
-
-function pairKey(customer: string, product: string): string {
-  return `${customer}\u0000${product}`;
 }

@@ -1,3 +1,4 @@
+import { DAY_MILLIS, monthOfMillis } from '../calendar';
 import type { StorageType, StoredValue } from '../contracts/column';
 import { contractFor, DATASET_NAMES, type DatasetName } from '../contracts/datasets';
 
@@ -62,9 +63,28 @@ export function lakeTableOf(dataset: DatasetName): LakeTable {
   return table;
 }
 
-/** `YYYY-MM` of a timestamp (epoch millis, wall clock as stored); the month partition's value. */
-export function monthOfMillis(millis: number): string {
-  return new Date(millis).toISOString().slice(0, 7);
+/**
+ * The month partition of a row, for a table partitioned by month (undefined for others). Rows
+ * usually come in time order, so the month of the last day seen is kept rather than recomputed.
+ */
+export function monthPartitioner(
+  table: LakeTable,
+): (row: Readonly<Record<string, StoredValue>>) => string | undefined {
+  const column = table.monthOf;
+  if (!column) return () => undefined;
+  let lastDay = Number.NaN;
+  let lastMonth = '';
+  return (row) => {
+    const value = row[column];
+    if (typeof value !== 'number')
+      throw new Error(`${table.name}.${column} must be a timestamp to partition by`);
+    const day = Math.floor(value / DAY_MILLIS);
+    if (day !== lastDay) {
+      lastDay = day;
+      lastMonth = monthOfMillis(value);
+    }
+    return lastMonth;
+  };
 }
 
 /** The month partition a row belongs in, for a table partitioned by month. */
@@ -72,11 +92,7 @@ export function monthPartitionOf(
   table: LakeTable,
   row: Readonly<Record<string, StoredValue>>,
 ): string | undefined {
-  if (!table.monthOf) return undefined;
-  const value = row[table.monthOf];
-  if (typeof value !== 'number')
-    throw new Error(`${table.name}.${table.monthOf} must be a timestamp to partition by`);
-  return monthOfMillis(value);
+  return monthPartitioner(table)(row);
 }
 
 /** The Athena (Trino) type of each storage type, for Glue table definitions. */

@@ -1,13 +1,21 @@
+import { dayOfIsoDate } from '../calendar';
 import type { StorageType, StoredValue } from '../contracts/column';
 import type { LakeColumn } from './catalog';
 
 /**
- * Rows of one table held column by column, as the Parquet encoder wants them: numbers in typed
- * arrays (dates as epoch days, timestamps as epoch millis), text in arrays. Held this way a part
- * of 250,000 rows is a few dozen arrays rather than 250,000 objects for the garbage collector.
+ * Rows of one table held column by column in Apache Arrow's layout: text as UTF-8 bytes with
+ * offsets, numbers in typed arrays (dates as epoch days, timestamps as epoch millis), and a byte
+ * per row saying whether a value is present where it may be missing. A part of 250,000 rows is a
+ * few dozen arrays rather than 250,000 objects for the garbage collector, its buffers can move to
+ * another thread without copying, and the Parquet encoder reads them as they are.
  */
 export type ColumnVector =
-  | { readonly kind: 'string'; readonly values: readonly (string | null)[] }
+  | {
+      readonly kind: 'utf8';
+      readonly offsets: Int32Array;
+      readonly bytes: Uint8Array;
+      readonly valid?: Uint8Array;
+    }
   | { readonly kind: 'int32'; readonly values: Int32Array; readonly valid?: Uint8Array }
   | { readonly kind: 'float64'; readonly values: Float64Array; readonly valid?: Uint8Array }
   | { readonly kind: 'boolean'; readonly values: Uint8Array; readonly valid?: Uint8Array };
@@ -18,19 +26,16 @@ export interface ColumnBatch {
   readonly vectors: readonly ColumnVector[];
 }
 
-const DAY_MILLIS = 86_400_000;
-const ISO_DATE = /^(-?\d{4,})-(\d{2})-(\d{2})$/;
-
 /** Epoch days of an ISO date as stored in a row. */
 export function epochDayOf(date: string): number {
-  const m = ISO_DATE.exec(date);
-  if (!m) throw new Error(`not an ISO date: ${date}`);
-  return Math.floor(new Date(0).setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MILLIS);
+  const day = dayOfIsoDate(date);
+  if (Number.isNaN(day)) throw new Error(`not an ISO date: ${date}`);
+  return day;
 }
 
 type NumericKind = 'int32' | 'float64' | 'boolean';
-const KIND: Record<StorageType, NumericKind | 'string'> = {
-  string: 'string',
+const KIND: Record<StorageType, NumericKind | 'utf8'> = {
+  string: 'utf8',
   int: 'int32',
   date: 'int32',
   double: 'float64',
@@ -40,74 +45,142 @@ const KIND: Record<StorageType, NumericKind | 'string'> = {
 
 interface Builder {
   push(value: StoredValue | undefined): void;
-  vector(length: number): ColumnVector;
-  reset(): void;
+  /** The values so far as a vector that owns its arrays; the builder starts afresh. */
+  take(length: number): ColumnVector;
 }
 
-function stringBuilder(): Builder {
-  let values: (string | null)[] = [];
-  return {
-    push: (value) => {
-      values.push(
-        typeof value === 'string' ? value : value === null || value === undefined ? null : String(value),
-      );
-    },
-    vector: () => ({ kind: 'string', values }),
-    reset: () => {
-      values = [];
-    },
-  };
+function grown<T extends Uint8Array | Int32Array | Float64Array>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  let size = Math.max(16, array.length * 2);
+  while (size < needed) size *= 2;
+  const bigger = new (array.constructor as new (n: number) => T)(size);
+  bigger.set(array);
+  return bigger;
 }
 
-function numericBuilder(column: LakeColumn, initial: number): Builder {
-  const kind = KIND[column.storage] as NumericKind;
-  const make = (n: number) =>
-    kind === 'int32' ? new Int32Array(n) : kind === 'float64' ? new Float64Array(n) : new Uint8Array(n);
-  const nullable = column.required !== true;
-  let values = make(initial);
-  let valid = nullable ? new Uint8Array(initial) : undefined;
-  let length = 0;
-  const toNumber =
-    column.storage === 'date'
-      ? (v: StoredValue) => epochDayOf(v as string)
-      : column.storage === 'boolean'
-        ? (v: StoredValue) => (v ? 1 : 0)
-        : (v: StoredValue) => v as number;
-  return {
-    push: (value) => {
-      if (length === values.length) {
-        const grown = make(values.length * 2);
-        grown.set(values);
-        values = grown;
-        if (valid) {
-          const more = new Uint8Array(values.length);
-          more.set(valid);
-          valid = more;
+function missing(column: LakeColumn): never {
+  throw new Error(`${column.name} is required but a row has no value`);
+}
+
+class Utf8Builder implements Builder {
+  private bytes: Uint8Array;
+  private offsets: Int32Array;
+  private valid: Uint8Array | undefined;
+  private length = 0;
+  private end = 0;
+
+  constructor(
+    private readonly column: LakeColumn,
+    private readonly initial: number,
+  ) {
+    this.bytes = new Uint8Array(initial * 8);
+    this.offsets = new Int32Array(initial + 1);
+    this.valid = column.required ? undefined : new Uint8Array(initial);
+  }
+
+  push(value: StoredValue | undefined): void {
+    const n = this.length;
+    this.offsets = grown(this.offsets, n + 2);
+    if (this.valid) this.valid = grown(this.valid, n + 1);
+    if (value === null || value === undefined) {
+      if (!this.valid) missing(this.column);
+      this.valid[n] = 0;
+    } else {
+      const text = typeof value === 'string' ? value : String(value);
+      // At most 3 bytes per UTF-16 unit; ASCII, the usual case, is copied without an encoder call.
+      this.bytes = grown(this.bytes, this.end + text.length * 3);
+      let at = this.end;
+      let ascii = true;
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) {
+          ascii = false;
+          break;
         }
+        this.bytes[at++] = c;
       }
-      if (value === null || value === undefined) {
-        if (!valid) throw new Error(`${column.name} is required but a row has no value`);
-        valid[length] = 0;
-        values[length] = 0;
-      } else {
-        if (valid) valid[length] = 1;
-        values[length] = toNumber(value);
-      }
-      length += 1;
-    },
-    vector: (n) =>
-      ({
-        kind,
-        values: values.subarray(0, n),
-        ...(valid ? { valid: valid.subarray(0, n) } : {}),
-      }) as ColumnVector,
-    reset: () => {
-      // The batch taken keeps the old arrays; the next rows go to new ones.
-      values = make(initial);
-      valid = nullable ? new Uint8Array(initial) : undefined;
-      length = 0;
-    },
-  };
+      if (!ascii) at = this.end + encoder.encodeInto(text, this.bytes.subarray(this.end)).written;
+      this.end = at;
+      if (this.valid) this.valid[n] = 1;
+    }
+    this.offsets[n + 1] = this.end;
+    this.length = n + 1;
+  }
+
+  take(length: number): ColumnVector {
+    const vector: ColumnVector = {
+      kind: 'utf8',
+      offsets: this.offsets.slice(0, length + 1),
+      bytes: this.bytes.slice(0, this.end),
+      ...(this.valid ? { valid: this.valid.slice(0, length) } : {}),
+    };
+    this.offsets = new Int32Array(this.initial + 1);
+    this.bytes = new Uint8Array(this.initial * 8);
+    if (this.valid) this.valid = new Uint8Array(this.initial);
+    this.length = 0;
+    this.end = 0;
+    return vector;
+  }
+}
+
+const encoder = new TextEncoder();
+
+class NumericBuilder implements Builder {
+  private values: Int32Array | Float64Array | Uint8Array;
+  private valid: Uint8Array | undefined;
+  private length = 0;
+  private readonly kind: NumericKind;
+  private readonly toNumber: (v: StoredValue) => number;
+
+  constructor(
+    private readonly column: LakeColumn,
+    private readonly initial: number,
+  ) {
+    this.kind = KIND[column.storage] as NumericKind;
+    this.values = this.make(initial);
+    this.valid = column.required ? undefined : new Uint8Array(initial);
+    this.toNumber =
+      column.storage === 'date'
+        ? (v) => epochDayOf(v as string)
+        : column.storage === 'boolean'
+          ? (v) => (v ? 1 : 0)
+          : (v) => v as number;
+  }
+
+  private make(n: number): Int32Array | Float64Array | Uint8Array {
+    return this.kind === 'int32'
+      ? new Int32Array(n)
+      : this.kind === 'float64'
+        ? new Float64Array(n)
+        : new Uint8Array(n);
+  }
+
+  push(value: StoredValue | undefined): void {
+    const n = this.length;
+    this.values = grown(this.values, n + 1);
+    if (this.valid) this.valid = grown(this.valid, n + 1);
+    if (value === null || value === undefined) {
+      if (!this.valid) missing(this.column);
+      this.valid[n] = 0;
+      this.values[n] = 0;
+    } else {
+      if (this.valid) this.valid[n] = 1;
+      this.values[n] = this.toNumber(value);
+    }
+    this.length = n + 1;
+  }
+
+  take(length: number): ColumnVector {
+    const vector = {
+      kind: this.kind,
+      values: this.values.slice(0, length),
+      ...(this.valid ? { valid: this.valid.slice(0, length) } : {}),
+    } as ColumnVector;
+    this.values = this.make(this.initial);
+    if (this.valid) this.valid = new Uint8Array(this.initial);
+    this.length = 0;
+    return vector;
+  }
 }
 
 /** Collects rows into a ColumnBatch; reusable after `take`. */
@@ -119,8 +192,9 @@ export class ColumnBatchBuilder {
     private readonly columns: readonly LakeColumn[],
     initialCapacity = 1024,
   ) {
+    const initial = Math.max(1, initialCapacity);
     this.builders = columns.map((c) =>
-      KIND[c.storage] === 'string' ? stringBuilder() : numericBuilder(c, Math.max(1, initialCapacity)),
+      KIND[c.storage] === 'utf8' ? new Utf8Builder(c, initial) : new NumericBuilder(c, initial),
     );
   }
 
@@ -137,8 +211,7 @@ export class ColumnBatchBuilder {
 
   /** The rows so far as a batch, which owns its arrays, and a fresh start. */
   take(): ColumnBatch {
-    const batch = { length: this.count, vectors: this.builders.map((b) => b.vector(this.count)) };
-    for (const b of this.builders) b.reset();
+    const batch = { length: this.count, vectors: this.builders.map((b) => b.take(this.count)) };
     this.count = 0;
     return batch;
   }

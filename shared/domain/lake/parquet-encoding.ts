@@ -1,61 +1,118 @@
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import {
+  Bool,
+  type Data,
+  type DataType,
+  DateDay,
+  Field,
+  Float64,
+  Int32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  TimestampMillisecond,
+  tableToIPC,
+  Utf8,
+} from 'apache-arrow';
 import type { StorageType, StoredValue } from '../contracts/column';
 import type { LakeColumn } from './catalog';
 import { type ColumnBatch, ColumnBatchBuilder, type ColumnVector } from './column-batch';
+import { parquetWriter } from './parquet-wasm';
 
-type SchemaElement = NonNullable<Parameters<typeof parquetWriteBuffer>[0]['schema']>[number];
-type ColumnData = Parameters<typeof parquetWriteBuffer>[0]['columnData'][number]['data'];
-
-/** The Parquet schema element of each storage type; contract-required columns are REQUIRED. */
-function schemaElement(column: LakeColumn): SchemaElement {
-  const base = {
-    name: column.name,
-    repetition_type: column.required ? ('REQUIRED' as const) : ('OPTIONAL' as const),
-  };
-  const types: Record<StorageType, SchemaElement> = {
-    string: { ...base, type: 'BYTE_ARRAY', converted_type: 'UTF8' },
-    int: { ...base, type: 'INT32' },
-    double: { ...base, type: 'DOUBLE' },
-    boolean: { ...base, type: 'BOOLEAN' },
-    date: { ...base, type: 'INT32', converted_type: 'DATE' },
-    timestamp: { ...base, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' },
-  };
-  return types[column.storage];
-}
-
-/** A vector in the form the writer takes: typed arrays where no value is missing, arrays with nulls otherwise. */
-function columnData(column: LakeColumn, vector: ColumnVector): ColumnData {
-  if (vector.kind === 'string') return vector.values as (string | null)[];
-  const { values, valid } = vector;
-  const n = values.length;
-  if (column.storage === 'timestamp') {
-    if (!valid) {
-      const out = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) out[i] = BigInt(values[i] as number);
-      return out;
-    }
-    return Array.from(values, (v, i) => (valid[i] ? BigInt(v) : null));
+/** The Arrow type of each storage type, which fixes the Parquet type Athena and DuckDB read. */
+function arrowType(storage: StorageType): DataType {
+  switch (storage) {
+    case 'string':
+      return new Utf8();
+    case 'int':
+      return new Int32();
+    case 'double':
+      return new Float64();
+    case 'boolean':
+      return new Bool();
+    case 'date':
+      return new DateDay();
+    case 'timestamp':
+      // No time zone: Parquet TIMESTAMP(MILLIS, isAdjustedToUTC=false), Athena's `timestamp`.
+      return new TimestampMillisecond();
   }
-  if (vector.kind === 'boolean') return Array.from(values, (v, i) => (valid && !valid[i] ? null : v === 1));
-  if (!valid) return values;
-  return Array.from(values, (v, i) => (valid[i] ? v : null));
 }
 
-/** Encodes a column batch as one Parquet file (Snappy), columns in catalog order. */
+/** A byte per row (non-zero = set) packed into Arrow's bit-per-row layout, least significant bit first. */
+function packBits(bytes: Uint8Array, length: number): Uint8Array {
+  const bits = new Uint8Array((length + 7) >> 3);
+  for (let i = 0; i < length; i++) if (bytes[i]) bits[i >> 3] = (bits[i >> 3] as number) | (1 << (i & 7));
+  return bits;
+}
+
+/** A byte per row (1 = present) as Arrow's validity bitmap, with the count of missing values. */
+function bitmap(
+  valid: Uint8Array | undefined,
+  length: number,
+): { nullBitmap?: Uint8Array; nullCount: number } {
+  if (!valid) return { nullCount: 0 };
+  let missing = 0;
+  for (let i = 0; i < length; i++) if (!valid[i]) missing += 1;
+  return missing === 0 ? { nullCount: 0 } : { nullBitmap: packBits(valid, length), nullCount: missing };
+}
+
+/** Millis (exact integers below 2^53) as the little-endian int64 words Arrow keeps timestamps in. */
+function int64Words(millis: Float64Array): BigInt64Array {
+  const words = new Int32Array(millis.length * 2);
+  for (let i = 0; i < millis.length; i++) {
+    const ms = millis[i] as number;
+    const high = Math.floor(ms / 4_294_967_296);
+    words[2 * i] = ms - high * 4_294_967_296;
+    words[2 * i + 1] = high;
+  }
+  return new BigInt64Array(words.buffer);
+}
+
+function arrowData(column: LakeColumn, vector: ColumnVector, length: number): Data {
+  const type = arrowType(column.storage);
+  const nulls = bitmap(vector.valid, length);
+  if (vector.kind === 'utf8') {
+    return makeData({
+      type: type as Utf8,
+      length,
+      valueOffsets: vector.offsets,
+      data: vector.bytes,
+      ...nulls,
+    });
+  }
+  if (vector.kind === 'boolean') {
+    return makeData({
+      type: type as Bool,
+      length,
+      data: packBits(vector.values, length),
+      ...nulls,
+    });
+  }
+  if (column.storage === 'timestamp') {
+    return makeData({
+      type: type as TimestampMillisecond,
+      length,
+      data: int64Words(vector.values as Float64Array) as never,
+      ...nulls,
+    });
+  }
+  return makeData({ type: type as Int32, length, data: vector.values as never, ...nulls });
+}
+
+/**
+ * Encodes a column batch as one Parquet file (Snappy), columns in catalog order, contract-required
+ * columns REQUIRED and the rest OPTIONAL. The batch becomes an Arrow record batch without copying
+ * values, and parquet-wasm writes it.
+ */
 export function encodeColumnBatch(columns: readonly LakeColumn[], batch: ColumnBatch): Uint8Array {
-  const schema: SchemaElement[] = [
-    { name: 'root', num_children: columns.length },
-    ...columns.map(schemaElement),
-  ];
-  return new Uint8Array(
-    parquetWriteBuffer({
-      schema,
-      columnData: columns.map((column, i) => ({
-        name: column.name,
-        data: columnData(column, batch.vectors[i] as ColumnVector),
-      })),
-    }),
-  );
+  const fields = columns.map((c) => new Field(c.name, arrowType(c.storage), c.required !== true));
+  const children = columns.map((c, i) => arrowData(c, batch.vectors[i] as ColumnVector, batch.length));
+  const struct = makeData({ type: new Struct(fields), length: batch.length, children, nullCount: 0 });
+  const table = new Table([new RecordBatch(new Schema(fields), struct)]);
+  const parquet = parquetWriter();
+  const properties = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).build();
+  return parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')), properties);
 }
 
 /** Encodes typed rows as one Parquet file; a convenience over encodeColumnBatch. */

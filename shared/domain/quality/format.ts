@@ -1,5 +1,5 @@
+import { DAY_MILLIS, isoDateOfDay, isoTimestampOfMillis } from '../calendar';
 import type { StorageType } from '../contracts/column';
-import { DAY_MILLIS, isoDateOfDay, isoTimestampOfMillis } from './calendar';
 
 /** A number for people: whole numbers with separators, others to 4 significant digits. */
 export function formatNumber(value: number): string {

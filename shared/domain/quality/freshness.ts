@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DAY_MILLIS, dayOfIsoDate } from './calendar';
+import { DAY_MILLIS, dayOfIsoDate } from '../calendar';
 import type { DatasetProfile } from './profile-schema';
 
 /**

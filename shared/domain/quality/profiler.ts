@@ -1,5 +1,3 @@
-import type { StoredValue } from '../contracts/column';
-import type { LakeColumn } from '../lake/catalog';
 import {
   DAY_MILLIS,
   dayOfIsoDate,
@@ -7,7 +5,9 @@ import {
   isoTimestampOfMillis,
   monthIndexOfDay,
   monthLabel,
-} from './calendar';
+} from '../calendar';
+import type { StoredValue } from '../contracts/column';
+import type { LakeColumn } from '../lake/catalog';
 import { CappedCounter } from './capped-counter';
 import { NumericAccumulator } from './numeric-stats';
 import { type ColumnProfile, type DatasetProfile, kindOf, type TemporalSummary } from './profile-schema';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { dayOfIsoDate } from '../calendar';
 import { exceptionCount, type FileAccount } from '../runs/run-state';
-import { dayOfIsoDate } from './calendar';
 import { columnDrift, driftBetween } from './drift';
 import { datasetFreshness, type FreshnessOptions, freshness } from './freshness';
 import { type DatasetProfile, datasetProfile } from './profile-schema';

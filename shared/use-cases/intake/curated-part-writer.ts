@@ -3,7 +3,7 @@ import {
   curatedMonthPrefix,
   curatedPartitionPrefix,
   type LakeTable,
-  monthPartitionOf,
+  monthPartitioner,
 } from '../../domain/lake/catalog';
 import { ColumnBatchBuilder } from '../../domain/lake/column-batch';
 import { encodeColumnBatch } from '../../domain/lake/parquet-encoding';
@@ -19,6 +19,7 @@ export class CuratedPartWriter {
   private readonly pending = new Map<string, ColumnBatchBuilder>();
   private held = 0;
   private parts = 0;
+  private readonly monthOf: ReturnType<typeof monthPartitioner>;
 
   public constructor(
     private readonly store: ObjectStore,
@@ -26,11 +27,13 @@ export class CuratedPartWriter {
     private readonly table: LakeTable,
     private readonly runId: string,
     private readonly partRows: number,
-  ) {}
+  ) {
+    this.monthOf = monthPartitioner(table);
+  }
 
   /** Adds a row; returns a promise only when a part is being written. */
   public add(row: Record<string, StoredValue>): Promise<void> | undefined {
-    const month = monthPartitionOf(this.table, row) ?? '';
+    const month = this.monthOf(row) ?? '';
     let builder = this.pending.get(month);
     if (!builder) {
       builder = new ColumnBatchBuilder(this.table.columns);

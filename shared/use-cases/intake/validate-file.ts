@@ -17,7 +17,7 @@ import {
   type SourceRecord,
 } from '../../domain/intake/readers/record-source';
 import { VALIDATION_ORDER } from '../../domain/intake/references';
-import { type RowOutcome, validateCells, validateRecord } from '../../domain/intake/row-validator';
+import { type RowOutcome, recordValidator, validateCells } from '../../domain/intake/row-validator';
 import type { CompiledMapping } from '../../domain/mapping/compile-mapping';
 import type { FileAccount, Rejection } from '../../domain/runs/run-state';
 import { ObjectChangedError, type ObjectStore, type VersionedRef } from '../../ports/object-store';
@@ -244,14 +244,16 @@ export async function validateFile(job: FileValidation, deps: FileDeps): Promise
       // Pass 1: derived entities, validated before the rows that may refer to them.
       const opened = await open();
       if ('rule' in opened) return refuse(opened);
-      for await (const record of opened.source.records) {
-        sourceRows += 1;
-        if (unreadableRecord(record, opened.layout.columns.length)) {
-          if (rowMappers.length === 0)
-            await primary.take(unreadableOutcome(record, opened.layout), record.line);
-          continue;
+      for await (const batch of opened.source.batches) {
+        for (const record of batch) {
+          sourceRows += 1;
+          if (unreadableRecord(record, opened.layout.columns.length)) {
+            if (rowMappers.length === 0)
+              await primary.take(unreadableOutcome(record, opened.layout), record.line);
+            continue;
+          }
+          for (const acc of derive) acc.add(record.values, sourceRows, record.line);
         }
-        for (const acc of derive) acc.add(record.values, sourceRows, record.line);
       }
       digest = opened.source.digest();
       const mismatch =
@@ -273,23 +275,27 @@ export async function validateFile(job: FileValidation, deps: FileDeps): Promise
       const opened = await open();
       if ('rule' in opened) return refuse(opened);
       let rows = 0;
-      for await (const record of opened.source.records) {
-        rows += 1;
-        const unreadable = unreadableRecord(record, opened.layout.columns.length);
-        if (!mapping) {
-          const wait = primary.take(validateRecord(primary.contract, opened.layout, record), record.line);
-          if (wait) await wait;
-          continue;
-        }
-        for (const mapper of rowMappers) {
-          const mapped = unreadable ? undefined : mapper.map(record.values, rows);
-          if (!unreadable && !mapped) continue;
-          const sink = sinkFor(mapper.dataset);
-          const wait = sink.take(
-            unreadable ?? validateCells(sink.contract, textCells(mapped?.values ?? {}), mapped?.issues ?? []),
-            record.line,
-          );
-          if (wait) await wait;
+      const validate = recordValidator(primary.contract, opened.layout);
+      for await (const batch of opened.source.batches) {
+        for (const record of batch) {
+          rows += 1;
+          if (!mapping) {
+            const wait = primary.take(validate(record), record.line);
+            if (wait) await wait;
+            continue;
+          }
+          const unreadable = unreadableRecord(record, opened.layout.columns.length);
+          for (const mapper of rowMappers) {
+            const mapped = unreadable ? undefined : mapper.map(record.values, rows);
+            if (!unreadable && !mapped) continue;
+            const sink = sinkFor(mapper.dataset);
+            const wait = sink.take(
+              unreadable ??
+                validateCells(sink.contract, textCells(mapped?.values ?? {}), mapped?.issues ?? []),
+              record.line,
+            );
+            if (wait) await wait;
+          }
         }
       }
       sourceRows = rows;

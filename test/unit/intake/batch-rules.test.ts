@@ -44,7 +44,8 @@ describe('HashedMinMap', () => {
 
 describe('event times', () => {
   const rules = () => new BatchRules({ receivedAt: RECEIVED });
-  const rulesOf = (issues: { rule: string; column: string }[]) => issues.map((i) => `${i.column}:${i.rule}`);
+  const rulesOf = (issues: readonly { rule: string; column: string }[]) =>
+    issues.map((i) => `${i.column}:${i.rule}`);
 
   it('refuses a transaction later than the batch beyond the local-time tolerance, not within it', () => {
     const r = rules();

@@ -4,7 +4,11 @@ import { contractFor, type DatasetName } from '#shared/domain/contracts/datasets
 import { checkHeader, type HeaderLayout, isRejection, NO_COLUMNS } from '#shared/domain/intake/header-check';
 import { recordFromFields } from '#shared/domain/intake/readers/csv';
 import type { SourceRecord } from '#shared/domain/intake/readers/record-source';
-import { validateRecord } from '#shared/domain/intake/row-validator';
+import {
+  type RowOutcome,
+  recordValidator,
+  validateRecord as validateOnce,
+} from '#shared/domain/intake/row-validator';
 
 /** The contract, the layout of a file with this header, and how its reader hands over a row of fields. */
 function setup(
@@ -38,7 +42,21 @@ const CUSTOMER_HEADER = [
   'consent_call_centre',
 ];
 
-describe('validateRecord', () => {
+/** An outcome as plain data: the compiled validator assembles the raw record only when asked. */
+function plain(outcome: RowOutcome): RowOutcome {
+  return outcome.ok
+    ? { ok: true, row: outcome.row, record: outcome.record }
+    : { ok: false, issues: outcome.issues, record: outcome.record };
+}
+
+type Validate = typeof validateOnce;
+const IMPLEMENTATIONS: [string, Validate][] = [
+  ['validateRecord', (contract, layout, source) => plain(validateOnce(contract, layout, source))],
+  // The bulk path: compiled once per file, it must give exactly the same outcomes.
+  ['recordValidator', (contract, layout, source) => plain(recordValidator(contract, layout)(source))],
+];
+
+describe.each(IMPLEMENTATIONS)('%s', (_name, validateRecord) => {
   it('accepts a good row and returns the typed row and the raw record by column', () => {
     const { contract, layout, read } = setup('customers', CUSTOMER_HEADER);
     const fields = ['C1', '2024-05-01', 'North', '', '1980', 'F', 'yes', 'no', '', '1', '0'];

@@ -22,7 +22,11 @@ describe('ColumnBatchBuilder', () => {
     const batch = builder.take();
     expect(batch.length).toBe(3);
     const [id, n, x, day, at, ok] = batch.vectors;
-    expect(id).toEqual({ kind: 'string', values: ['a', 'b', 'c'] });
+    expect(id).toEqual({
+      kind: 'utf8',
+      offsets: new Int32Array([0, 1, 2, 3]),
+      bytes: new Uint8Array([97, 98, 99]),
+    });
     expect(n).toEqual({ kind: 'int32', values: new Int32Array([1, -2, 3]) });
     expect(x).toEqual({
       kind: 'float64',
@@ -40,6 +44,18 @@ describe('ColumnBatchBuilder', () => {
       values: new Uint8Array([1, 0, 0]),
       valid: new Uint8Array([1, 0, 0]),
     });
+  });
+
+  it('holds text as UTF-8 bytes with offsets, any character, and empty text apart from missing text', () => {
+    const columns: LakeColumn[] = [{ name: 'note', storage: 'string', comment: '' }];
+    const builder = new ColumnBatchBuilder(columns, 1);
+    for (const note of ['Grüße', '', null, '€ 5', 'x'.repeat(40)]) builder.add({ note });
+    const [note] = builder.take().vectors;
+    if (note?.kind !== 'utf8') throw new Error('not utf8');
+    const text = (i: number) =>
+      new TextDecoder().decode(note.bytes.subarray(note.offsets[i], note.offsets[i + 1]));
+    expect([0, 1, 2, 3, 4].map(text)).toEqual(['Grüße', '', '', '€ 5', 'x'.repeat(40)]);
+    expect(note.valid).toEqual(new Uint8Array([1, 1, 0, 1, 1]));
   });
 
   it('hands the taken batch its own arrays: rows added afterwards do not change it', () => {

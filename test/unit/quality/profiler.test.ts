@@ -168,10 +168,27 @@ describe('DatasetProfiler edge cases', () => {
     expect(numericOf(profile, 'n')).toMatchObject({ count: 1, min: 1, max: 1 });
   });
 
-  it('marks the distinct count as a lower bound past the cap and lists no guesses', () => {
-    const cat = categoricalOf(singleColumn('string', ['a', 'b', 'c', 'd', 'a'], { distinctCap: 3 }), 'v');
-    // Past the cap every counter holds a value seen once for certain: nothing is worth listing.
-    expect(cat).toEqual({ distinct: 3, distinctExact: false, top: [], topExact: false, other: 5 });
+  it('marks the distinct count as a lower bound past the cap and lists only tracked values seen twice', () => {
+    const cat = categoricalOf(
+      singleColumn('string', ['a', 'b', 'a', 'c', 'd', 'a', 'd'], { distinctCap: 3 }),
+      'v',
+    );
+    // a, b and c took the counters; d came too late to be counted. a's count is exact.
+    expect(cat).toEqual({
+      distinct: 3,
+      distinctExact: false,
+      top: [{ value: 'a', count: 3 }],
+      topExact: false,
+      other: 4,
+    });
+  });
+
+  it('stops counting a column that looks like an identifier: nothing repeated when the cap was reached', () => {
+    const cat = categoricalOf(
+      singleColumn('string', ['a', 'b', 'c', 'd', 'a', 'a'], { distinctCap: 3 }),
+      'v',
+    );
+    expect(cat).toEqual({ distinct: 3, distinctExact: false, top: [], topExact: false, other: 6 });
   });
 
   it('keeps the exact count up to the cap', () => {
@@ -184,7 +201,7 @@ describe('DatasetProfiler edge cases', () => {
     const values = Array.from({ length: 150 }, (_, i) => (i % 3 === 0 ? 'x' : `u${i}`));
     const cat = categoricalOf(singleColumn('string', values, { distinctCap: 10 }), 'v');
     expect(cat.top[0]?.value).toBe('x');
-    // Space-Saving: count − error ≤ true count (50), and the error is at most n / cap = 15.
+    // Tracked from its first appearance, x is counted exactly.
     expect(cat.top[0]?.count).toBeLessThanOrEqual(50);
     expect(cat.top[0]?.count).toBeGreaterThanOrEqual(35);
     expect(cat.top.reduce((s, v) => s + v.count, cat.other)).toBe(150);

@@ -1,134 +1,111 @@
 import { pipeline, type Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { StringDecoder } from 'node:string_decoder';
 import { asSourceError, Sha256Tap, textStages } from './byte-stages';
-import { type RecordSource, SourceFormatError, type SourceRecord, type SourceSpec } from './record-source';
-
-const CSV_RULES: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'unterminated_quote',
-  INVALID_OPENING_QUOTE: 'invalid_quote',
-  CSV_INVALID_CLOSING_QUOTE: 'invalid_quote',
-  CSV_MAX_RECORD_SIZE: 'record_too_long',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'invalid_quote',
-};
-
-/** Marks the empty unquoted fields that runs of blanks produce in whitespace-delimited text. */
-const BLANK = Symbol('blank');
-
-interface ParsedRow {
-  readonly line: number;
-  readonly fields: string[];
-}
+import { CsvTokenizer, type TokenizedRecords } from './csv-tokenizer';
+import type { RecordSource, SourceRecord, SourceSpec } from './record-source';
 
 /**
- * A record keyed by column, as the CSV reader hands it over: fields beyond the columns are
- * dropped, missing ones are `undefined`, and a count that differs from the columns' is kept.
+ * Makes records keyed by column, as the CSV reader hands them over: fields beyond the columns
+ * are dropped, missing ones are `undefined`, and a count that differs from the columns' is kept.
  */
+export function recordMaker(
+  columns: readonly string[],
+): (line: number, fields: readonly string[]) => SourceRecord {
+  // Assignment would set the prototype; defined keys keep a column named __proto__ as data.
+  const keyed = columns.includes('__proto__')
+    ? (fields: readonly string[]) => Object.fromEntries(columns.map((name, i) => [name, fields[i]]))
+    : (fields: readonly string[]) => {
+        const values: Record<string, string | undefined> = {};
+        for (let i = 0; i < columns.length; i++) values[columns[i] as string] = fields[i];
+        return values;
+      };
+  return (line, fields) => {
+    const values = keyed(fields);
+    return fields.length === columns.length ? { line, values } : { line, values, fieldCount: fields.length };
+  };
+}
+
 export function recordFromFields(
   columns: readonly string[],
   line: number,
   fields: readonly string[],
 ): SourceRecord {
-  const values = Object.fromEntries(columns.map((name, i) => [name, fields[i]]));
-  return fields.length === columns.length ? { line, values } : { line, values, fieldCount: fields.length };
+  return recordMaker(columns)(line, fields);
 }
 
 /**
- * Streams a CSV object record by record in constant memory, hashing the raw bytes on the way.
- * The header (or the manifest's columns) is read before this resolves; records are the data rows.
+ * Streams a CSV object in batches of records, in constant memory, hashing the raw bytes on the
+ * way. The header (or the manifest's columns) is read before this resolves; batches hold the
+ * data rows.
  */
 export async function openCsvSource(raw: Readable, spec: SourceSpec): Promise<RecordSource> {
   if (!spec.header && !spec.columns) throw new Error('a csv file without a header needs its columns');
-  const whitespace = spec.delimiter === 'whitespace';
   const tap = new Sha256Tap(spec.compression === 'none');
-  const parser = parse({
-    bom: true,
-    delimiter: whitespace ? [' ', '\t'] : spec.delimiter,
-    relax_column_count: true,
-    // A stray quote inside an unquoted value (5" screen) is data, not a broken file.
-    relax_quotes: true,
-    skip_empty_lines: true,
-    max_record_size: spec.maxRecordChars,
-    info: true,
-    // Runs of blanks split into empty fields; a quoted "" is a real empty value and stays.
-    ...(whitespace
-      ? {
-          cast: (value: string, context: { quoting: boolean }) =>
-            value === '' && !context.quoting ? BLANK : value,
-        }
-      : {}),
-  });
-  // pipeline destroys every stage on the first failure (or on close) and hands that error to the parser.
-  pipeline([raw, tap, ...textStages(spec), parser], () => undefined);
+  const stages = textStages(spec);
+  // pipeline destroys every stage on the first failure (or on close) and hands that error to the last.
+  pipeline([raw, tap, ...stages], () => undefined);
+  const text = stages.at(-1);
+  if (!text) throw new Error('no text stage');
+  const tokenizer = new CsvTokenizer({ delimiter: spec.delimiter, maxRecordChars: spec.maxRecordChars });
+  const chunks = (text as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const decoder = new StringDecoder('utf8');
+  let finished = false;
 
-  const rows = parsedRows(parser as AsyncIterable<ParsedItem>, whitespace)[Symbol.asyncIterator]();
-  const next = async (): Promise<ParsedRow | undefined> => {
+  /** The records of the next chunk (possibly none), or undefined once the text has ended. */
+  const nextChunk = async (): Promise<TokenizedRecords | undefined> => {
+    if (finished) return undefined;
     try {
-      const item = await rows.next();
-      return item.done ? undefined : item.value;
+      const chunk = await chunks.next();
+      if (chunk.done) {
+        finished = true;
+        const tail = decoder.end();
+        if (tail) tokenizer.push(tail);
+        return tokenizer.end();
+      }
+      return tokenizer.push(decoder.write(chunk.value));
     } catch (error) {
       throw asSourceError(error);
     }
   };
 
-  let columns: readonly string[];
+  // The header is the first record; records read with it are the first batch's.
+  let columns: readonly string[] = spec.columns ?? [];
+  let first: TokenizedRecords | undefined;
   if (spec.header) {
-    const header = await next();
-    columns = header?.fields ?? [];
-  } else {
-    columns = spec.columns ?? [];
+    for (let read = await nextChunk(); read; read = await nextChunk()) {
+      if (read.fields.length === 0) continue;
+      columns = read.fields.shift() ?? [];
+      read.lines.shift();
+      first = read;
+      break;
+    }
   }
 
+  const makeRecord = recordMaker(columns);
   let ended = false;
-  async function* records(): AsyncGenerator<SourceRecord> {
+  async function* batches(): AsyncGenerator<SourceRecord[]> {
     try {
-      for (let row = await next(); row; row = await next())
-        yield recordFromFields(columns, row.line, row.fields);
+      for (let read = first ?? (await nextChunk()); read; read = await nextChunk()) {
+        first = undefined;
+        if (read.fields.length === 0) continue;
+        const batch = new Array<SourceRecord>(read.fields.length);
+        for (let i = 0; i < read.fields.length; i++)
+          batch[i] = makeRecord(read.lines[i] as number, read.fields[i] as string[]);
+        yield batch;
+      }
       ended = true;
     } finally {
-      if (!ended) await rows.return?.(undefined);
+      if (!ended) text?.destroy();
     }
   }
 
   return {
     columns,
-    records: records(),
+    batches: batches(),
     digest: () => {
       if (!ended) throw new Error('the digest is known only after every record was read');
       return tap.digest();
     },
-    close: () => parser.destroy(),
+    close: () => text.destroy(),
   };
-}
-
-interface ParsedItem {
-  readonly record: (string | typeof BLANK)[];
-  readonly info: { readonly lines: number };
-}
-
-async function* parsedRows(
-  parser: AsyncIterable<ParsedItem>,
-  whitespace: boolean,
-): AsyncGenerator<ParsedRow> {
-  let crlfDrift = 0;
-  try {
-    for await (const item of parser) {
-      const fields = item.record.filter((f): f is string => f !== BLANK);
-      // A line of blanks in whitespace-delimited text is an empty line.
-      if (whitespace && fields.length === 0) continue;
-      // info.lines is where the record ended, and csv-parse counts a quoted CRLF as two lines:
-      // count the record's own breaks back, and every quoted CRLF so far as one.
-      const text = fields.join('');
-      const breaks = text.match(/\r\n|\r|\n/g)?.length ?? 0;
-      crlfDrift += text.match(/\r\n/g)?.length ?? 0;
-      yield { line: item.info.lines - crlfDrift - breaks, fields };
-    }
-  } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
-      throw new SourceFormatError(CSV_RULES[error.code] ?? 'csv_syntax', error.message, line, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
 }

@@ -11,6 +11,8 @@ import { type TextLine, textLines } from './text-lines';
 
 /** Lines that are not JSON objects read ahead while looking for the first object, before giving up on the file. */
 export const MAX_LEADING_BROKEN_LINES = 1000;
+/** Records handed over at a time. */
+const BATCH_RECORDS = 4096;
 /** How much of a broken line the quarantine file keeps. */
 const SHOWN_CHARS = 200;
 
@@ -113,11 +115,17 @@ export async function openJsonlSource(raw: Readable, spec: SourceSpec): Promise<
   }
 
   let ended = false;
-  async function* records(): AsyncGenerator<SourceRecord> {
+  async function* batches(): AsyncGenerator<SourceRecord[]> {
     try {
-      yield* leading;
-      leading.length = 0;
-      for (let read = await next(); read; read = await next()) yield read.record;
+      let batch = leading.splice(0);
+      for (let read = await next(); read; read = await next()) {
+        batch.push(read.record);
+        if (batch.length >= BATCH_RECORDS) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
       ended = true;
     } finally {
       if (!ended) await lines.return(undefined);
@@ -126,7 +134,7 @@ export async function openJsonlSource(raw: Readable, spec: SourceSpec): Promise<
 
   return {
     columns,
-    records: records(),
+    batches: batches(),
     digest: () => {
       if (!ended) throw new Error('the digest is known only after every record was read');
       return tap.digest();

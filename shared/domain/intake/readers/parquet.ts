@@ -126,16 +126,16 @@ async function readMetadata(input: ParquetInput, file: RangedFile): Promise<File
 
 /**
  * Reads a Parquet object row group by row group through ranged reads, so memory holds one row
- * group, never the file. Values become cell text like a CSV cell's; the checksum still covers
+ * group, never the file; each row group is one batch. Values become cell text like a CSV cell's; the checksum still covers
  * every byte: the object is streamed once through SHA-256 while the row groups are decoded.
  */
 export async function openParquetSource(input: ParquetInput, spec: SourceSpec): Promise<RecordSource> {
   if (input.size === 0) {
     const empty = await sha256Of(await input.stream());
-    const none: SourceRecord[] = [];
+    const none: SourceRecord[][] = [];
     return {
       columns: [],
-      records: (async function* () {
+      batches: (async function* () {
         yield* none;
       })(),
       digest: () => empty,
@@ -186,7 +186,7 @@ export async function openParquetSource(input: ParquetInput, spec: SourceSpec): 
   };
 
   let stream: Readable | undefined;
-  async function* records(): AsyncGenerator<SourceRecord> {
+  async function* batches(): AsyncGenerator<SourceRecord[]> {
     // Hashing starts only once rows are wanted: a file refused on its schema is not downloaded whole.
     stream = await input.stream();
     const hashing = sha256Of(stream);
@@ -208,7 +208,7 @@ export async function openParquetSource(input: ParquetInput, spec: SourceSpec): 
         } catch (error) {
           throw file.failure(error, `row group ${index + 1} cannot be read`);
         }
-        for (const [i, row] of rows.entries()) yield toRecord(row, start + i + 1);
+        yield rows.map((row, i) => toRecord(row, start + i + 1));
         start = end;
       }
       digest = await hashing;
@@ -219,7 +219,7 @@ export async function openParquetSource(input: ParquetInput, spec: SourceSpec): 
 
   return {
     columns,
-    records: records(),
+    batches: batches(),
     digest: () => {
       if (!digest) throw new Error('the digest is known only after every record was read');
       return digest;

@@ -28,8 +28,9 @@ export interface RecordProblem {
 export interface RecordSource {
   /** Source column names in file order: the CSV header (or declared columns), the Parquet schema, the JSON keys of the first record. */
   readonly columns: readonly string[];
-  readonly records: AsyncIterable<SourceRecord>;
-  /** SHA-256 and size of the raw bytes as stored; final once `records` has ended. */
+  /** The records in file order, a batch at a time (a chunk of text, a row group), so callers loop without awaiting per row. */
+  readonly batches: AsyncIterable<readonly SourceRecord[]>;
+  /** SHA-256 and size of the raw bytes as stored; final once `batches` has ended. */
   digest(): { sha256: string; bytes: number };
   /** Stops reading before the records end (a file refused on its header) and releases the object's stream. */
   close?(): void;

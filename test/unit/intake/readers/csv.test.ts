@@ -40,7 +40,7 @@ function open(
 
 async function readAll(source: RecordSource | Promise<RecordSource>): Promise<SourceRecord[]> {
   const out: SourceRecord[] = [];
-  for await (const record of (await source).records) out.push(record);
+  for await (const batch of (await source).batches) out.push(...batch);
   return out;
 }
 
@@ -348,7 +348,7 @@ describe('openCsvSource: digest', () => {
   it('is not available before every record was read', async () => {
     const source = await open('id\n1\n2\n');
     expect(() => source.digest()).toThrow(/only after every record was read/);
-    const iterator = source.records[Symbol.asyncIterator]();
+    const iterator = source.batches[Symbol.asyncIterator]();
     await iterator.next();
     expect(() => source.digest()).toThrow(/only after every record was read/);
     await iterator.return?.();

@@ -36,7 +36,7 @@ const open = (
 
 async function readAll(source: RecordSource | Promise<RecordSource>): Promise<SourceRecord[]> {
   const out: SourceRecord[] = [];
-  for await (const record of (await source).records) out.push(record);
+  for await (const batch of (await source).batches) out.push(...batch);
   return out;
 }
 

@@ -18,7 +18,7 @@ async function read(bytes: Uint8Array, spec: Partial<SourceSpec>) {
   const input = recordingInput(bytes);
   const source = await openRecordSource(input, { ...SPEC, ...spec });
   const records: SourceRecord[] = [];
-  for await (const record of source.records) records.push(record);
+  for await (const batch of source.batches) records.push(...batch);
   return { columns: source.columns, records, input, digest: source.digest() };
 }
 

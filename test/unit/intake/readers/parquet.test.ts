@@ -59,7 +59,7 @@ function typedFile(
 
 async function readAll(source: RecordSource | Promise<RecordSource>): Promise<SourceRecord[]> {
   const out: SourceRecord[] = [];
-  for await (const record of (await source).records) out.push(record);
+  for await (const batch of (await source).batches) out.push(...batch);
   return out;
 }
 
@@ -265,7 +265,7 @@ describe('openParquetSource: reading by range', () => {
   it('stops streaming when reading stops early', async () => {
     const input = recordingInput(typedFile(), 16);
     const source = await open(input);
-    const iterator = source.records[Symbol.asyncIterator]();
+    const iterator = source.batches[Symbol.asyncIterator]();
     await iterator.next();
     await iterator.return?.();
     expect(input.streams()).toBe(1);

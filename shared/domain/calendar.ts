@@ -1,7 +1,8 @@
 /**
- * Calendar arithmetic on UTC day numbers (days since 1970-01-01). The profiler converts every
- * date and timestamp of a batch, so this is plain integer arithmetic (Hinnant's civil-day
- * algorithms) rather than a `Date` per value; it also reads years 0-99 literally, unlike Date.UTC.
+ * Calendar arithmetic on UTC day numbers (days since 1970-01-01). Intake parses and the profiler
+ * converts every date and timestamp of a batch, so this is plain integer arithmetic (Hinnant's
+ * civil-day algorithms) rather than a `Date` per value; it also reads years 0-99 literally, unlike
+ * Date.UTC.
  */
 
 export const DAY_MILLIS = 86_400_000;
@@ -49,6 +50,23 @@ export function dayOfIsoDate(text: string): number {
   const m = ISO_DATE.exec(text);
   if (!m) return Number.NaN;
   return daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** Days in a month of the proleptic Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Whether year-month-day names a day that exists (no 2025-02-30, no month 13). */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+/** `YYYY-MM` of a timestamp in epoch millis, read as UTC (lake timestamps carry no zone). */
+export function monthOfMillis(millis: number): string {
+  const { year, month } = civilFromDays(Math.floor(millis / DAY_MILLIS));
+  return `${pad(year, 4)}-${pad(month, 2)}`;
 }
 
 function pad(value: number, width: number): string {
