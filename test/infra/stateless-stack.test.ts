@@ -72,6 +72,7 @@ describe('functions', () => {
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_LOG_LEVEL',
       ...(spec.tensorflow === true ? ['TFJS_WASM_PATH'] : []),
+      ...(name === 'ValidateBatch' ? ['PARQUET_WASM_PATH'] : []),
     ];
     expect(Object.keys(variables).sort()).toEqual([...expected].sort());
     expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -82,6 +83,7 @@ describe('functions', () => {
     const variables = (
       functionProps(template, 'ValidateBatch').Environment as { Variables: Record<string, unknown> }
     ).Variables;
+    expect(variables.PARQUET_WASM_PATH).toBe('/var/task/parquet_wasm_bg.wasm');
     expect(exportedValue(stateful, variables.LAKE_BUCKET_NAME)).toEqual({
       Ref: statefulId('LakeBucket', 'AWS::S3::Bucket'),
     });

@@ -19,11 +19,11 @@ class AcceptedRow {
     public readonly row: AnyRow,
     private readonly contract: Contract,
     private readonly layout: HeaderLayout,
-    private readonly values: SourceRecord['values'],
+    private readonly source: SourceRecord,
   ) {}
 
   public get record(): Record<string, string> {
-    return contractCells(this.contract, this.layout, this.values, false);
+    return contractCells(this.contract, this.layout, this.source.values, false);
   }
 }
 
@@ -36,15 +36,21 @@ export function recordValidator(
   contract: Contract,
   layout: HeaderLayout,
 ): (source: SourceRecord) => RowOutcome {
-  const plan = contract.cellParsers.map((p) => ({ ...p, key: layout.sources.get(p.name) ?? p.name }));
+  // A delimited record's fields line up with the header the layout was built from, so a column
+  // is read by its position there; -1 (absent from the header) reads as a missing cell.
+  const plan = contract.cellParsers.map((p) => ({
+    ...p,
+    key: layout.sources.get(p.name) ?? p.name,
+    position: layout.columns.indexOf(p.name),
+  }));
   const rules = contract.rowRules;
   return (source) => {
     if (source.fieldCount !== undefined || source.problem) return validateRecord(contract, layout, source);
-    const values = source.values;
+    const fields = source.fields;
     const row: AnyRow = {};
     for (let i = 0; i < plan.length; i++) {
-      const { name, parse, key } = plan[i] as (typeof plan)[number];
-      const value = parse(values[key]);
+      const { name, parse, key, position } = plan[i] as (typeof plan)[number];
+      const value = parse(fields ? fields[position] : source.values[key]);
       if (isProblem(value)) return validateRecord(contract, layout, source);
       row[name] = value;
     }
@@ -52,7 +58,7 @@ export function recordValidator(
       if (!(rules[i] as (typeof rules)[number]).holds(row as never))
         return validateRecord(contract, layout, source);
     }
-    return new AcceptedRow(row, contract, layout, values);
+    return new AcceptedRow(row, contract, layout, source);
   };
 }
 

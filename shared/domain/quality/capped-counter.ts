@@ -24,8 +24,13 @@ export class CappedCounter {
   private total = 0;
   private readonly counts = new Map<string, number>();
   private passed = false;
+  /** Some value was seen more than once. */
+  private repeated = false;
   /** Past the cap with nothing repeated: an identifier, not worth a lookup per value. */
   private identifier = false;
+  // Equal values often come in runs (the lines of one receipt): a run costs one map update.
+  private runValue: string | undefined;
+  private runLength = 0;
 
   constructor(readonly cap: number) {
     if (!Number.isInteger(cap) || cap < 1)
@@ -38,24 +43,45 @@ export class CappedCounter {
 
   /** True once more than `cap` distinct values were seen. */
   get overflowed(): boolean {
+    this.endRun();
     return this.passed;
   }
 
   /** Distinct values seen, or `cap` once there were more. */
   get distinct(): number {
+    this.endRun();
     return this.passed ? this.cap : this.counts.size;
   }
 
   add(value: string): void {
     this.total++;
     if (this.identifier) return;
+    if (value === this.runValue) {
+      this.runLength++;
+      return;
+    }
+    this.endRun();
+    if (this.identifier) return;
+    this.runValue = value;
+    this.runLength = 1;
+  }
+
+  private endRun(): void {
+    const value = this.runValue;
+    if (value === undefined) return;
+    const n = this.runLength;
+    this.runValue = undefined;
     const counts = this.counts;
     const seen = counts.get(value);
-    if (seen !== undefined) counts.set(value, seen + 1);
-    else if (counts.size < this.cap) counts.set(value, 1);
-    else if (!this.passed) {
+    if (seen !== undefined) {
+      counts.set(value, seen + n);
+      this.repeated = true;
+    } else if (counts.size < this.cap) {
+      counts.set(value, n);
+      if (n > 1) this.repeated = true;
+    } else if (!this.passed) {
       this.passed = true;
-      this.identifier = counts.size === this.total - 1;
+      this.identifier = !this.repeated && n === 1;
     }
   }
 
@@ -65,6 +91,7 @@ export class CappedCounter {
    * counters hold the first values, seen once each, which says nothing about the data.
    */
   top(k: number): TopValues {
+    this.endRun();
     const entries: ValueCount[] = [];
     for (const [value, count] of this.counts) if (!this.passed || count > 1) entries.push({ value, count });
     entries.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));

@@ -252,6 +252,17 @@ describe.each(IMPLEMENTATIONS)('%s', (_name, validateRecord) => {
     });
   });
 
+  // Adjacent text columns: a field read from the wrong position would still parse, so only the
+  // values show whether each column was read from its own place in the header.
+  it('reads every field from its own position in the header, in any column order', () => {
+    const { contract, layout, read } = setup('customers', ['branch', 'customer_id', 'region']);
+    const outcome = validateRecord(contract, layout, read(['B7', 'C1', 'North']));
+    expect(outcome.ok && outcome.row).toMatchObject({ customer_id: 'C1', region: 'North', branch: 'B7' });
+    const reordered = setup('customers', ['customer_id', 'region', 'branch']);
+    const again = validateRecord(reordered.contract, reordered.layout, reordered.read(['C1', 'North', 'B7']));
+    expect(again.ok && again.row).toMatchObject({ customer_id: 'C1', region: 'North', branch: 'B7' });
+  });
+
   it('takes a contract column a record carries beyond the layout, as a later JSON object may', () => {
     const { contract, layout } = setup('channels', ['channel_id', 'cost_per_contact', 'capacity_per_day']);
     const record: SourceRecord = {

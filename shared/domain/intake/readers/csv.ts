@@ -5,24 +5,43 @@ import { CsvTokenizer, type TokenizedRecords } from './csv-tokenizer';
 import type { RecordSource, SourceRecord, SourceSpec } from './record-source';
 
 /**
- * Makes records keyed by column, as the CSV reader hands them over: fields beyond the columns
- * are dropped, missing ones are `undefined`, and a count that differs from the columns' is kept.
+ * A delimited record: its fields as read, keyed by column only when someone asks (a mapping, a
+ * quarantined row), since the bulk path reads fields by position. Fields beyond the columns are
+ * dropped from `values`, missing ones are `undefined`, and a count that differs is kept.
  */
+class DelimitedRecord implements SourceRecord {
+  private keyed: Record<string, string | undefined> | undefined;
+  public readonly fieldCount?: number;
+
+  public constructor(
+    public readonly line: number,
+    public readonly fields: readonly string[],
+    private readonly columns: readonly string[],
+  ) {
+    if (fields.length !== columns.length) this.fieldCount = fields.length;
+  }
+
+  public get values(): Record<string, string | undefined> {
+    if (this.keyed) return this.keyed;
+    const { columns, fields } = this;
+    let values: Record<string, string | undefined>;
+    if (columns.includes('__proto__')) {
+      // Assignment would set the prototype; defined keys keep a column named __proto__ as data.
+      values = Object.fromEntries(columns.map((name, i) => [name, fields[i]]));
+    } else {
+      values = {};
+      for (let i = 0; i < columns.length; i++) values[columns[i] as string] = fields[i];
+    }
+    this.keyed = values;
+    return values;
+  }
+}
+
+/** Records keyed by column, as the CSV reader hands them over. */
 export function recordMaker(
   columns: readonly string[],
 ): (line: number, fields: readonly string[]) => SourceRecord {
-  // Assignment would set the prototype; defined keys keep a column named __proto__ as data.
-  const keyed = columns.includes('__proto__')
-    ? (fields: readonly string[]) => Object.fromEntries(columns.map((name, i) => [name, fields[i]]))
-    : (fields: readonly string[]) => {
-        const values: Record<string, string | undefined> = {};
-        for (let i = 0; i < columns.length; i++) values[columns[i] as string] = fields[i];
-        return values;
-      };
-  return (line, fields) => {
-    const values = keyed(fields);
-    return fields.length === columns.length ? { line, values } : { line, values, fieldCount: fields.length };
-  };
+  return (line, fields) => new DelimitedRecord(line, fields, columns);
 }
 
 export function recordFromFields(

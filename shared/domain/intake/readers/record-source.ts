@@ -9,6 +9,8 @@ export interface SourceRecord {
   readonly line: number;
   /** Raw cell text by source column; `undefined` where the record has no such field, `''` where it is empty. */
   readonly values: Readonly<Record<string, string | undefined>>;
+  /** For a delimited record: its fields in file order, the same text `values` keys by column. */
+  readonly fields?: readonly string[];
   /** For a delimited record whose field count differs from the header's: the count found. */
   readonly fieldCount?: number;
   /** Why the record could not be read as a whole (a line that is not JSON, bytes that are not text); the row is refused with this rule. */

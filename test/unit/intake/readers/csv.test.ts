@@ -38,9 +38,15 @@ function open(
   return openCsvSource(streamOf(input, chunk), { ...DEFAULTS, ...options });
 }
 
+/** A record as data: line, values by column and, where it differs, the field count. */
+function plain(record: SourceRecord): SourceRecord {
+  const { line, values, fieldCount } = record;
+  return fieldCount === undefined ? { line, values } : { line, values, fieldCount };
+}
+
 async function readAll(source: RecordSource | Promise<RecordSource>): Promise<SourceRecord[]> {
   const out: SourceRecord[] = [];
-  for await (const batch of (await source).batches) out.push(...batch);
+  for await (const batch of (await source).batches) out.push(...batch.map(plain));
   return out;
 }
 
@@ -469,8 +475,12 @@ describe('openCsvSource: close', () => {
 
 describe('recordFromFields', () => {
   it('keys fields by column and counts them only when the count differs', () => {
-    expect(recordFromFields(['a', 'b'], 7, ['1', '2'])).toEqual({ line: 7, values: { a: '1', b: '2' } });
-    expect(recordFromFields(['a', 'b'], 7, ['1'])).toEqual({
+    expect(plain(recordFromFields(['a', 'b'], 7, ['1', '2']))).toEqual({
+      line: 7,
+      values: { a: '1', b: '2' },
+    });
+    expect(recordFromFields(['a', 'b'], 7, ['1', '2']).fields).toEqual(['1', '2']);
+    expect(plain(recordFromFields(['a', 'b'], 7, ['1']))).toEqual({
       line: 7,
       values: { a: '1', b: undefined },
       fieldCount: 1,
