@@ -170,7 +170,9 @@ async function writeCustomers(
       const response = responseRow(contact, traits, time);
       if (response) out.responses.row(response);
     }
-    out.truth.line(JSON.stringify(truthRecord(traits, history.nextState, history.economics, next)));
+    out.truth.line(
+      JSON.stringify(truthRecord(traits, history.nextState, history.economics, history.outlook, next)),
+    );
     await out.customers.pace();
     await out.transactions.writer.pace();
     await out.contacts.pace();

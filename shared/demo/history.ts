@@ -9,7 +9,7 @@ import {
   QUALIFYING_BASKET_CENTS,
   type ResponseState,
 } from './response-model';
-import type { Basket, BasketMaker } from './transactions';
+import { type Basket, type BasketMaker, netCents } from './transactions';
 import type { CustomerTraits, Frame } from './world';
 
 /**
@@ -32,9 +32,29 @@ export interface CustomerHistory {
   /** The customer's state on the next campaign's send day, which truth.jsonl is computed from. */
   readonly nextState: ResponseState;
   readonly economics: BasketEconomics;
+  /** What the customer's own shopping holds in store from the next send day, for truth.jsonl. */
+  readonly outlook: CustomerOutlook;
 }
 
-/** Visit-rate multipliers from the first history day to the end of the next campaign's window. */
+/**
+ * The signals the usual targeting rules use (RFM, churn risk, value), as the simulation knows
+ * them: the baseline strategies of the scorecard rank customers by these.
+ */
+export interface CustomerOutlook {
+  /** Baskets bought in the 365 days before the send day (returns excluded). */
+  readonly frequency365: number;
+  /** Net spend of those baskets, in the batch currency. */
+  readonly monetary365: number;
+  /** True probability of no purchase in the 90 days from the send day, without contact. */
+  readonly churn90: number;
+  /** Expected net spend in the 180 days from the send day, without contact. */
+  readonly value180: number;
+}
+
+const CHURN_HORIZON_DAYS = 90;
+const VALUE_HORIZON_DAYS = 180;
+
+/** Visit-rate multipliers from the first history day to the end of the next campaign's value horizon. */
 export interface DayTable {
   readonly firstDay: number;
   readonly season: Float64Array;
@@ -49,7 +69,7 @@ const DAYS_PER_MONTH = 30.44;
 
 /** Yearly seasonality with a December peak (busiest the week before Christmas); closed on 25 Dec and 1 Jan. */
 export function dayTable(frame: Frame): DayTable {
-  const lastDay = Math.max(frame.endDay, frame.nextSendDay + CONVERSION_WINDOW_DAYS);
+  const lastDay = Math.max(frame.endDay, frame.nextSendDay + VALUE_HORIZON_DAYS);
   const length = lastDay - frame.historyStartDay + 1;
   const season = new Float64Array(length);
   const weekday = new Uint8Array(length);
@@ -98,6 +118,39 @@ function stateAt(
     recencyDays: day - Math.floor(last / SECONDS_PER_DAY),
     contactedLastCampaign: treatedLast,
     pControl: organicConversionProbability(chances, economics.qualifyingShare),
+  };
+}
+
+function outlookAt(
+  days: DayTable,
+  traits: CustomerTraits,
+  economics: BasketEconomics,
+  baskets: readonly Basket[],
+  day: number,
+): CustomerOutlook {
+  const from = (day - 365) * SECONDS_PER_DAY;
+  const before = day * SECONDS_PER_DAY;
+  let frequency = 0;
+  let cents = 0;
+  for (const b of baskets) {
+    if (b.kind === 'return' || b.ts < from || b.ts >= before) continue;
+    frequency += 1;
+    cents += netCents(b);
+  }
+  let none = 1;
+  let visits = 0;
+  for (let k = 0; k < VALUE_HORIZON_DAYS; k++) {
+    const p = visitChance(days, traits, day + k);
+    if (k < CHURN_HORIZON_DAYS) none *= 1 - p;
+    visits += p;
+  }
+  // A customer without recent baskets is valued at their converting basket, the only size known.
+  const basketValue = frequency > 0 ? cents / 100 / frequency : economics.responseValue;
+  return {
+    frequency365: frequency,
+    monetary365: cents / 100,
+    churn90: none,
+    value180: visits * basketValue,
   };
 }
 
@@ -152,5 +205,6 @@ export function simulateCustomer(ctx: SimulationContext, traits: CustomerTraits)
   }
   baskets.sort((a, b) => a.ts - b.ts);
   const nextState = stateAt(days, traits, economics, baskets, frame.nextSendDay, treatedLast);
-  return { baskets, contacts, nextState, economics };
+  const outlook = outlookAt(days, traits, economics, baskets, frame.nextSendDay);
+  return { baskets, contacts, nextState, economics, outlook };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -10,14 +10,14 @@ import type { FileAccount, RunState, ValidateOutput } from '#shared/domain/runs/
 import { mappingKey } from '#shared/use-cases/intake/resolve-mapping';
 import { validateBatch } from '#shared/use-cases/validate-batch';
 import { FsObjectStore } from '../../scripts/support/fs-object-store';
+import { REAL_DATA_DIR, realDataFile } from '../support/real-data';
 
 /**
  * The real public datasets in ../shared/data (or $CAMPAIGN_DATA_DIR) load through the shipped
  * mappings, as they are, with their canonical counts. Skips, saying so, when the data is absent.
  */
-const DATA = resolve(process.env.CAMPAIGN_DATA_DIR ?? resolve(import.meta.dirname, '../../../shared/data'));
-const available = existsSync(join(DATA, 'online_retail/online_retail.csv.gz'));
-if (!available) console.warn(`real-data intake tests skipped: no data at ${DATA} (set CAMPAIGN_DATA_DIR)`);
+const DATA = REAL_DATA_DIR;
+const available = realDataFile('online_retail/online_retail.csv.gz', 'real-data intake tests') !== undefined;
 
 const LIMITS = {
   maxRejectedShare: 0.05,
