@@ -6,9 +6,11 @@ import { demoBatchDefaults, generateDemoBatch } from '../../shared/demo/generate
 import { ROLES } from '../../shared/domain/auth/roles';
 import type { CostReport } from '../../shared/domain/reporting/cost-report';
 import type { RunRecord } from '../../shared/domain/runs/run-record';
+import type { Scorecard } from '../../shared/domain/scorecard/scorecard';
 import { readCsvObjects } from '../../shared/use-cases/csv-objects';
 import { apiCall, uploadBatchAsPartner } from './partner-upload';
 import { watchNextExecution } from './run-watcher';
+import { exportRunArtifacts, writeRunScorecard } from './scorecard-report';
 import { startLocalStack } from './stack';
 import { type DemoSummary, formatSummary } from './summary';
 
@@ -115,6 +117,15 @@ async function main(): Promise<void> {
           `/runs/${runId}/cost-report`,
         )
       : undefined;
+  let scorecard: Awaited<ReturnType<typeof writeRunScorecard>> | undefined;
+  if (run.body.status === 'SUCCEEDED') {
+    spinner.start('Scoring the plan against the planted truth (baselines and the oracle)');
+    const latest = { runId, campaign: run.body.campaign, truthPath: batch.truthPath };
+    const lake = { store: new S3ObjectStore(stack.s3), lakeBucket: stack.resources.lakeBucket };
+    await exportRunArtifacts(lake, resolve(root, '.local/runs'), latest);
+    scorecard = await writeRunScorecard(lake, latest, resolve(root, '.local/scorecards'));
+    spinner.succeed(`Scorecard written to ${scorecard.html}`);
+  }
   const summary: DemoSummary = {
     runId,
     status: run.body.status,
@@ -123,10 +134,11 @@ async function main(): Promise<void> {
     ...(cost?.status === 200 ? { cost: cost.body } : {}),
   };
   say(formatSummary(summary));
+  if (scorecard) say(`\n${scorecard.text}\n(page: ${scorecard.html}; again later: npm run scorecard)`);
 
   if (args.once) {
     await stack.stop();
-    if (args.json) process.stdout.write(`${JSON.stringify(toJson(summary))}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify(toJson(summary, scorecard?.scorecard))}\n`);
     process.exit(run.body.status === 'SUCCEEDED' ? 0 : 1);
   }
 
@@ -162,7 +174,7 @@ async function firstTargetedCustomer(
   return 'C000001';
 }
 
-function toJson(summary: DemoSummary) {
+function toJson(summary: DemoSummary, scorecard?: Scorecard) {
   const plan = summary.run.summary?.plan;
   return {
     runId: summary.runId,
@@ -191,6 +203,23 @@ function toJson(summary: DemoSummary) {
       Object.entries(summary.run.stages).map(([k, v]) => [k, v.durationMs / 1000]),
     ),
     failure: summary.run.failure ?? null,
+    scorecard: scorecard
+      ? {
+          percentOfOracle: Object.fromEntries(
+            [...(scorecard.engine ? [scorecard.engine] : []), ...scorecard.rows].map((r) => [
+              r.name,
+              r.percentOfOracle === null ? null : Number(r.percentOfOracle.toFixed(2)),
+            ]),
+          ),
+          trueIncrementalProfit: Object.fromEntries(
+            [...(scorecard.engine ? [scorecard.engine] : []), ...scorecard.rows].map((r) => [
+              r.name,
+              Number(r.figures.incrementalProfit.toFixed(2)),
+            ]),
+          ),
+          modelQini: scorecard.model?.qini ?? null,
+        }
+      : null,
   };
 }
 

@@ -1,30 +1,12 @@
+import type { TruthRecord } from '../domain/scorecard/truth-file';
 import { eligibleChannels } from './campaigns';
 import type { BasketEconomics } from './economics';
 import type { CustomerOutlook } from './history';
 import type { CampaignPlan } from './offers';
-import { type CustomerKind, kindOf, type ResponseState, uplift } from './response-model';
+import { kindOf, type ResponseState, uplift } from './response-model';
 import type { CustomerTraits } from './world';
 
-/** One line of truth.jsonl: the planted response model for the next campaign. */
-export interface TruthRecord {
-  readonly customer_id: string;
-  readonly kind: CustomerKind;
-  readonly p_control: number;
-  /** Expected revenue of the customer's converting basket, in the batch currency. */
-  readonly value_of_response: number;
-  /** `'<offer_id>|<channel_id>'` → probability of converting when sent that arm. */
-  readonly arms: Record<string, number>;
-  /** Days since the last basket on the send day; null when the customer never bought. */
-  readonly recency_days: number | null;
-  /** Baskets in the 365 days before the send day. */
-  readonly frequency_365: number;
-  /** Net spend in the 365 days before the send day. */
-  readonly monetary_365: number;
-  /** True probability of no purchase in the 90 days from the send day, without contact. */
-  readonly churn_90d: number;
-  /** Expected net spend in the 180 days from the send day, without contact. */
-  readonly value_180d: number;
-}
+export type { TruthRecord } from '../domain/scorecard/truth-file';
 
 function round(x: number, decimals: number): number {
   const f = 10 ** decimals;

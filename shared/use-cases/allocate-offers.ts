@@ -3,6 +3,7 @@ import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaig
 import { actionEconomics, offerValidOn } from '../domain/planning/action-economics';
 import { isHeldOut } from '../domain/planning/holdout';
 import { reasonCodes } from '../domain/planning/reasons';
+import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { PlanSummary, RunState, S3Ref } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
@@ -232,7 +233,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
       reasons.join(' | '),
     ];
   });
-  const planRef = { bucket: deps.lakeBucket, key: `runs/${state.runId}/plan.csv` };
+  const planRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).plan };
   await writeCsvObjects(deps.store, planRef, PLAN_COLUMNS, planRows);
 
   const heldOut = candidates.filter((c) => c.heldOut).length;

@@ -1,6 +1,7 @@
 import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
 import { ConfigurationError } from '../domain/errors';
 import { featureQueries, type QueryParameters } from '../domain/features/feature-queries';
+import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { QueryRecord, RunState } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
@@ -83,7 +84,7 @@ export async function buildFeatures(
       capacityPerDay: num(c.capacity_per_day),
     })),
   });
-  const catalogRef = { bucket: deps.lakeBucket, key: `runs/${state.runId}/catalog.json` };
+  const catalogRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).catalog };
   await deps.store.write(catalogRef, JSON.stringify(catalog, null, 2), 'application/json');
 
   const customers = num(counts?.customers);

@@ -2,6 +2,7 @@ import { campaignCatalog } from '../domain/catalog/campaign-catalog';
 import type { Recommendation } from '../domain/recommendations/recommendation';
 import { buildCostReport } from '../domain/reporting/cost-report';
 import type { PriceTable } from '../domain/reporting/price-table';
+import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { RunSummary } from '../domain/runs/run-record';
 import type { RunState } from '../domain/runs/run-state';
 import type { StageContext, StageResult } from '../lambda/pipeline-stage';
@@ -26,7 +27,7 @@ export interface PublishDeps {
 export const CONTROL_STATE_TRANSITIONS = 4;
 
 export function costReportRef(lakeBucket: string, runId: string) {
-  return { bucket: lakeBucket, key: `runs/${runId}/cost-report.json` };
+  return { bucket: lakeBucket, key: runArtifactKeys(runId).costReport };
 }
 
 /**

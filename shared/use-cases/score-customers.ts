@@ -1,6 +1,7 @@
 import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
 import { DomainError } from '../domain/errors';
 import { type FeatureVector, featureVectorFor, writeFeatures } from '../domain/features/feature-vector';
+import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { Arm, RunState } from '../domain/runs/run-state';
 import { loadResponseModel, type ResponseModel, trainResponseModel } from '../domain/scoring/response-model';
 import { initTensorflow } from '../domain/scoring/tensorflow';
@@ -145,7 +146,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     { seed: state.campaign.seed, arms: training.arms.length },
   );
 
-  const prefix = `models/response/${state.runId}/`;
+  const prefix = runArtifactKeys(state.runId).responseModel;
   const artifacts = await trained.toArtifacts();
   trained.dispose();
   await deps.store.write(
@@ -175,7 +176,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
 
   // Score with the model as stored, so what runs is exactly what the registry holds.
   const model = await loadResponseModel(artifacts);
-  const scoresRef = { bucket: deps.lakeBucket, key: `runs/${state.runId}/scores.csv` };
+  const scoresRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).scores };
   const header = ['customer_id', 'p_control', ...training.arms.map((_, i) => `p_arm_${i + 1}`)];
   const written = await writeCsvObjects(
     deps.store,

@@ -1,3 +1,4 @@
+import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { RunState } from '../domain/runs/run-state';
 import { type CustomerActivity, segmentCustomers } from '../domain/segmentation/segment-customers';
 import type { StageResult } from '../lambda/pipeline-stage';
@@ -27,7 +28,7 @@ export async function segmentRunCustomers(
     });
   }
   const result = segmentCustomers(customers, { seed: state.campaign.seed });
-  const ref = { bucket: deps.lakeBucket, key: `runs/${state.runId}/segments.csv` };
+  const ref = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).segments };
   await writeCsvObjects(
     deps.store,
     ref,

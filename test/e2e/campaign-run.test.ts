@@ -8,18 +8,18 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, uploadBatchAsPartner } from '#infra/local/partner-upload';
 import { watchNextExecution } from '#infra/local/run-watcher';
+import { readTruthFile } from '#infra/local/scorecard-report';
 import { type LocalStack, startLocalStack } from '#infra/local/stack';
 import { weeklyCampaignSchedule } from '#infra/topology/triggers';
+import { S3ObjectStore } from '#shared/adapters/aws/s3-object-store';
 import { type DemoBatch, demoBatchDefaults, generateDemoBatch } from '#shared/demo/generate-demo-batch';
-import { Random } from '#shared/demo/random';
-import type { TruthRecord } from '#shared/demo/truth';
 import type { Role } from '#shared/domain/auth/roles';
-import { campaignCatalog } from '#shared/domain/catalog/campaign-catalog';
 import type { Manifest } from '#shared/domain/contracts/manifest';
 import type { Recommendation } from '#shared/domain/recommendations/recommendation';
 import type { CostReport } from '#shared/domain/reporting/cost-report';
 import type { RunRecord } from '#shared/domain/runs/run-record';
 import { STAGES } from '#shared/domain/runs/run-state';
+import { scoreRunAgainstTruth } from '#shared/use-cases/score-run-against-truth';
 
 const root = resolve(import.meta.dirname, '../..');
 const CUSTOMERS = 4000;
@@ -43,13 +43,6 @@ async function deliver(manifest: Manifest, manifestPath: string, files: string[]
 async function lakeText(key: string): Promise<string> {
   const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.resources.lakeBucket, Key: key }));
   return (await out.Body?.transformToString()) ?? '';
-}
-
-function readTruth(path: string): Map<string, TruthRecord> {
-  const lines = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.length > 0);
-  return new Map(lines.map((l) => JSON.parse(l) as TruthRecord).map((t) => [t.customer_id, t]));
 }
 
 beforeAll(async () => {
@@ -131,56 +124,34 @@ describe('a campaign run, from files dropped into S3 to an authorized API answer
     expect(plan.holdoutCustomers).toBeGreaterThan(0);
   });
 
-  it('earns, under the planted truth, far more than random plans of the same size', async () => {
-    // Prepare: the truth's probabilities and response values with the run's own offer and channel economics.
-    const truth = readTruth(batch.truthPath);
-    const catalog = campaignCatalog.parse(JSON.parse(await lakeText(`runs/${run.runId}/catalog.json`)));
-    const offers = new Map(catalog.offers.map((o) => [o.offerId, o]));
-    const channels = new Map<string, number>(catalog.channels.map((c) => [c.channelId, c.costPerContact]));
-    const trueProfit = (customer: string, arm: string): number => {
-      const t = truth.get(customer);
-      const [offerId = '', channelId = ''] = arm.split('|');
-      const offer = offers.get(offerId);
-      const pTreated = t?.arms[arm];
-      const cost = channels.get(channelId);
-      if (!t || !offer || pTreated === undefined || cost === undefined) return Number.NaN;
-      const value = t.value_of_response;
-      return (
-        (pTreated - t.p_control) * value * offer.marginRate -
-        pTreated * (offer.discountPct / 100) * value -
-        cost
-      );
-    };
-    const plan = parse(await lakeText(`runs/${run.runId}/plan.csv`), { columns: true }) as Record<
-      string,
-      string
-    >[];
-    const targeted = plan.filter((r) => r.decision === 'target');
+  it('earns, under the planted truth, more than every baseline, and says how far it is from the oracle', async () => {
+    // Act: the scorecard of the run, read from the lake as `npm start` does.
+    const card = await scoreRunAgainstTruth(
+      { store: new S3ObjectStore(stack.s3), lakeBucket: stack.resources.lakeBucket },
+      {
+        runId: run.runId,
+        budget: run.campaign.budget,
+        sendDate: run.campaign.sendDate,
+        seed: 1,
+        truth: readTruthFile(batch.truthPath),
+      },
+    );
 
-    // Act: the plan's true profit, and that of random plans contacting as many customers.
-    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const planProfit = targeted.map((r) => trueProfit(r.customer_id ?? '', `${r.offer_id}|${r.channel_id}`));
-    const candidates = plan.filter((r) => r.decision !== 'holdout').map((r) => r.customer_id ?? '');
-    const random = Random.stream('e2e-random-plans');
-    const randomTotals = Array.from({ length: 25 }, () => {
-      const pool = [...candidates];
-      let total = 0;
-      for (let i = 0; i < targeted.length; i += 1) {
-        const j = random.int(i, pool.length - 1);
-        [pool[i], pool[j]] = [pool[j] ?? '', pool[i] ?? ''];
-        const customer = pool[i] ?? '';
-        const arms = Object.keys(truth.get(customer)?.arms ?? {});
-        if (arms.length > 0) total += trueProfit(customer, arms[random.int(0, arms.length - 1)] ?? '');
-      }
-      return total;
-    });
-
-    // Assess: every chosen arm is one the customer can receive, and the plan beats chance by far.
-    expect(planProfit.every(Number.isFinite)).toBe(true);
-    const best = Math.max(...randomTotals);
-    expect(sum(planProfit)).toBeGreaterThan(0);
-    expect(sum(planProfit)).toBeGreaterThan(best + Math.abs(best));
-    for (const r of plan.filter((p) => p.decision === 'holdout')) expect(r.offer_id).toBe('');
+    // Assess: every targeted row is judged, and the plan beats each targeting rule but not the oracle.
+    const engine = card.engine;
+    if (!engine) throw new Error('no engine row');
+    const profit = (name: string) => card.rows.find((r) => r.name === name)?.figures.incrementalProfit ?? NaN;
+    expect(engine.unmatched).toBe(0);
+    expect(engine.figures.contacted).toBe(run.summary?.plan?.targetedCustomers);
+    expect(engine.figures.incrementalProfit).toBeGreaterThan(0);
+    for (const baseline of ['broadcast', 'random', 'rfm', 'propensity', 'expected_value']) {
+      expect(engine.figures.incrementalProfit, baseline).toBeGreaterThan(profit(baseline));
+    }
+    expect(engine.figures.incrementalProfit).toBeLessThanOrEqual(profit('oracle') + 1e-6);
+    expect(profit('allocator_on_truth')).toBeGreaterThanOrEqual(0.999 * profit('oracle'));
+    // The holdout stays out of every strategy, as it stayed out of the plan.
+    expect(card.customers).toBe(CUSTOMERS - (run.summary?.plan?.holdoutCustomers ?? 0));
+    expect(card.model?.qini ?? 0).toBeGreaterThan(0);
   });
 
   it('serves a customer recommendations to marketing, analyst and admin only', async () => {

@@ -12,7 +12,8 @@ import { barChart, type Tone } from './svg-charts';
  * inline SVG. Every value from the report is escaped by the `html` template.
  */
 
-const STYLE = `
+/** The stylesheet of the engine's report pages (quality report, scorecard). */
+export const REPORT_STYLE = `
 :root { color-scheme: light; --ink: #1f2328; --muted: #5f6a76; --line: #d8dee4; --card: #f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff; }
@@ -41,7 +42,7 @@ svg.chart { display: block; width: 100%; height: auto; margin: .25rem 0; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
 svg .note, svg .axis, svg .marker-label { fill: var(--muted); }
 .good { fill: #2e7d32; } .bad { fill: #c62828; } .warn { fill: #ef6c00; } .info { fill: #1976d2; } svg rect.muted { fill: #9e9e9e; }
-svg .marker { stroke: #6e7781; stroke-dasharray: 4 3; }
+svg .marker { stroke: #6e7781; stroke-dasharray: 4 3; } svg circle.mark { fill: #c62828; }
 svg .axis-line, svg .whisker { stroke: #6e7781; }
 svg .box { fill: #bbdefb; stroke: #1976d2; } svg .median { stroke: #0d47a1; stroke-width: 3; } svg .extreme { fill: #6e7781; }
 ul.summary li { margin: .2rem 0; overflow-wrap: anywhere; }
@@ -168,7 +169,7 @@ export function renderQualityReportHtml(report: BatchQualityReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<style>${new SafeHtml(STYLE)}</style>
+<style>${new SafeHtml(REPORT_STYLE)}</style>
 </head>
 <body>
 <main>

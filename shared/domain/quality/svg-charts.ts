@@ -1,4 +1,4 @@
-import { html, type SafeHtml, truncate } from './html';
+import { html, SafeHtml, truncate } from './html';
 
 /**
  * The report's charts as inline SVG: fixed viewBox coordinates, scaled to the container's width
@@ -119,4 +119,85 @@ export function spreadChart(spread: Spread, text: (value: number) => string, cap
 <line class="median" x1="${x(spread.p50)}" x2="${x(spread.p50)}" y1="${mid - 11}" y2="${mid + 11}"><title>median ${text(spread.p50)}</title></line>
 <circle class="extreme" cx="${x(spread.min)}" cy="${mid}" r="3"/><circle class="extreme" cx="${x(spread.max)}" cy="${mid}" r="3"/>
 <text class="axis" x="0" y="${height - 4}">min ${text(spread.min)}</text><text class="axis" x="${WIDTH / 2}" y="${height - 4}" text-anchor="middle">median ${text(spread.p50)}</text><text class="axis" x="${WIDTH}" y="${height - 4}" text-anchor="end">max ${text(spread.max)}</text></svg>`;
+}
+
+export interface LineSeries {
+  readonly label: string;
+  readonly points: readonly { readonly x: number; readonly y: number }[];
+  /** Drawn dashed, e.g. a reference such as random targeting. */
+  readonly dashed?: boolean;
+}
+
+export interface PointMark {
+  readonly label: string;
+  readonly x: number;
+  readonly y: number;
+}
+
+const SERIES_COLOURS = [
+  '#1976d2',
+  '#2e7d32',
+  '#ef6c00',
+  '#6a1b9a',
+  '#c62828',
+  '#00838f',
+  '#5d4037',
+  '#455a64',
+];
+
+/**
+ * Lines on shared axes, with a legend: series coloured in order, optional marked points (e.g. the
+ * engine's plan at its budget). Axes start at zero unless values go below it.
+ */
+export function lineChart(
+  series: readonly LineSeries[],
+  options: {
+    readonly caption: string;
+    readonly xLabel: string;
+    readonly yLabel: string;
+    readonly text: (value: number) => string;
+    readonly xText?: (value: number) => string;
+    readonly marks?: readonly PointMark[];
+  },
+): SafeHtml {
+  const left = 70;
+  const right = 12;
+  const top = 10;
+  const plotHeight = 220;
+  const legendRow = 18;
+  const all = [...series.flatMap((s) => s.points), ...(options.marks ?? [])];
+  const xMax = Math.max(0, ...all.map((p) => p.x));
+  const xMin = Math.min(0, ...all.map((p) => p.x));
+  const yMax = Math.max(0, ...all.map((p) => p.y));
+  const yMin = Math.min(0, ...all.map((p) => p.y));
+  const sx = (x: number) =>
+    at(left + (xMax > xMin ? ((x - xMin) / (xMax - xMin)) * (WIDTH - left - right) : 0));
+  const sy = (y: number) => at(top + (yMax > yMin ? ((yMax - y) / (yMax - yMin)) * plotHeight : plotHeight));
+  const xText = options.xText ?? options.text;
+  const lines = series.map((s, k) => {
+    const colour = SERIES_COLOURS[k % SERIES_COLOURS.length] ?? '#1976d2';
+    const path = s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.x)},${sy(p.y)}`).join(' ');
+    return html`<path d="${path}" fill="none" stroke="${colour}" stroke-width="2"${s.dashed ? new SafeHtml(' stroke-dasharray="5 4"') : ''}><title>${s.label}</title></path>`;
+  });
+  const marks = (options.marks ?? []).map(
+    (m) =>
+      html`<circle cx="${sx(m.x)}" cy="${sy(m.y)}" r="5" class="mark"><title>${m.label}: ${options.text(m.y)} at ${xText(m.x)}</title></circle><text class="note" x="${at(sx(m.x) + 7)}" y="${at(sy(m.y) - 6)}">${m.label}</text>`,
+  );
+  const legendTop = top + plotHeight + 34;
+  const perRow = 2;
+  const legend = series.map((s, k) => {
+    const x = left + (k % perRow) * ((WIDTH - left) / perRow);
+    const y = legendTop + Math.floor(k / perRow) * legendRow;
+    const colour = SERIES_COLOURS[k % SERIES_COLOURS.length] ?? '#1976d2';
+    return html`<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${colour}" stroke-width="3"${s.dashed ? new SafeHtml(' stroke-dasharray="5 4"') : ''}/><text x="${x + 24}" y="${y}">${truncate(s.label, 48)}</text>`;
+  });
+  const height = legendTop + Math.ceil(series.length / perRow) * legendRow;
+  const base = sy(Math.max(yMin, 0));
+  return html`<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${options.caption}"><title>${options.caption}</title>
+<line class="axis-line" x1="${left}" x2="${WIDTH - right}" y1="${base}" y2="${base}"/><line class="axis-line" x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}"/>
+<text class="axis" x="${left - 4}" y="${top + 10}" text-anchor="end">${options.text(yMax)}</text><text class="axis" x="${left - 4}" y="${top + plotHeight}" text-anchor="end">${options.text(yMin)}</text>
+<text class="axis" x="${left}" y="${top + plotHeight + 16}">${xText(xMin)}</text><text class="axis" x="${WIDTH - right}" y="${top + plotHeight + 16}" text-anchor="end">${xText(xMax)}</text>
+<text class="axis" x="${(left + WIDTH) / 2}" y="${top + plotHeight + 16}" text-anchor="middle">${options.xLabel}</text>
+<text class="axis" x="12" y="${top + plotHeight / 2}" transform="rotate(-90 12 ${top + plotHeight / 2})" text-anchor="middle">${options.yLabel}</text>
+${lines}${marks}${legend}</svg>`;
 }

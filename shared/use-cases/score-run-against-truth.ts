@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
+import { offerValidOn } from '../domain/planning/action-economics';
+import { runArtifactKeys } from '../domain/runs/run-artifacts';
+import { arm as armSchema } from '../domain/runs/run-state';
+import { buildScorecard, type Scorecard } from '../domain/scorecard/scorecard';
+import {
+  actionOf,
+  type CampaignTerms,
+  type TrueWorld,
+  TrueWorldBuilder,
+} from '../domain/scorecard/true-world';
+import { armKey, type TruthRecord } from '../domain/scorecard/truth-file';
+import type { ObjectStore } from '../ports/object-store';
+import { numberCell, readCsvObjects } from './csv-objects';
+
+export interface ScoreRunDeps {
+  readonly store: ObjectStore;
+  readonly lakeBucket: string;
+}
+
+export interface ScoreRunInput {
+  readonly runId: string;
+  readonly budget: number;
+  /** The campaign's send day: offers not valid then are not actions. */
+  readonly sendDate: string;
+  readonly truth: AsyncIterable<TruthRecord>;
+  /** Seed of the random baseline. */
+  readonly seed: number;
+}
+
+const modelCard = z.object({ arms: z.array(armSchema) });
+
+/** The run's campaign as the scorecard judges it: every valid offer on every channel, same limits. */
+export function campaignTerms(catalog: CampaignCatalog, budget: number, sendDate: string): CampaignTerms {
+  const offers = catalog.offers.filter((o) => offerValidOn(o, sendDate));
+  return {
+    budget,
+    arms: offers.flatMap((o) =>
+      catalog.channels.map((c) => ({
+        key: armKey(o.offerId, c.channelId),
+        offerId: o.offerId,
+        channelId: c.channelId,
+        offerKind: o.kind,
+        discountPct: o.discountPct,
+        marginRate: o.marginRate,
+        contactCost: c.costPerContact,
+      })),
+    ),
+    channelCapacity: new Map(catalog.channels.map((c) => [c.channelId, c.capacityPerDay])),
+    offerCapacity: new Map(offers.flatMap((o) => (o.maxVolume === null ? [] : [[o.offerId, o.maxVolume]]))),
+  };
+}
+
+/**
+ * Judges a finished run against a synthetic world's planted truth: its plan, the baselines and
+ * the oracle under the run's budget and limits, and its response model against the true
+ * probabilities. The run's holdout group stays out of every strategy, as it stayed out of the plan.
+ */
+export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunInput): Promise<Scorecard> {
+  const keys = runArtifactKeys(input.runId);
+  const ref = (key: string) => ({ bucket: deps.lakeBucket, key });
+  const catalog = campaignCatalog.parse(JSON.parse(await deps.store.readText(ref(keys.catalog))));
+
+  const heldOut = new Set<string>();
+  const targeted: { customerId: string; key: string }[] = [];
+  for await (const row of readCsvObjects(deps.store, ref(keys.plan))) {
+    const customerId = row.customer_id ?? '';
+    if (row.decision === 'holdout') heldOut.add(customerId);
+    if (row.decision === 'target')
+      targeted.push({ customerId, key: armKey(row.offer_id ?? '', row.channel_id ?? '') });
+  }
+
+  const builder = new TrueWorldBuilder(
+    campaignTerms(catalog, input.budget, input.sendDate),
+    (id) => !heldOut.has(id),
+  );
+  for await (const record of input.truth) builder.add(record);
+  const world = builder.build();
+
+  const choice = new Int32Array(world.customerIds.length).fill(-1);
+  let unmatched = 0;
+  for (const t of targeted) {
+    const customer = world.customerIndex.get(t.customerId);
+    const action = customer === undefined ? -1 : actionOf(world, customer, t.key);
+    if (customer === undefined || action < 0) unmatched += 1;
+    else choice[customer] = action;
+  }
+  return buildScorecard(world, {
+    seed: input.seed,
+    engine: {
+      runId: input.runId,
+      choice,
+      unmatched,
+      estimates: await readEstimates(deps, world, input.runId),
+    },
+  });
+}
+
+/** The response model's probabilities per customer and action, from the run's scores file. */
+async function readEstimates(deps: ScoreRunDeps, world: TrueWorld, runId: string) {
+  const keys = runArtifactKeys(runId);
+  const card = modelCard.parse(
+    JSON.parse(
+      await deps.store.readText({ bucket: deps.lakeBucket, key: `${keys.responseModel}model-card.json` }),
+    ),
+  );
+  const pControl = new Float64Array(world.customerIds.length).fill(Number.NaN);
+  const pTreated = new Float64Array(world.pTreated.length).fill(Number.NaN);
+  for await (const row of readCsvObjects(deps.store, { bucket: deps.lakeBucket, key: keys.scores })) {
+    const customer = world.customerIndex.get(row.customer_id ?? '');
+    if (customer === undefined) continue;
+    pControl[customer] = numberCell(row.p_control, Number.NaN);
+    card.arms.forEach((a, i) => {
+      const action = actionOf(world, customer, armKey(a.offerId, a.channelId));
+      if (action >= 0) pTreated[action] = numberCell(row[`p_arm_${i + 1}`], Number.NaN);
+    });
+  }
+  return { pControl, pTreated };
+}
