@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { runArtifactKeys } from '../../shared/domain/runs/run-artifacts';
 import type { Campaign } from '../../shared/domain/runs/run-state';
@@ -61,8 +61,10 @@ export async function writeRunScorecard(
   deps: { store: ObjectStore; lakeBucket: string },
   run: LatestRun,
   outDir: string,
+  other?: { planKey: string; label: string },
 ): Promise<{ scorecard: Scorecard; json: string; html: string; text: string }> {
   const scorecard = await scoreRunAgainstTruth(deps, {
+    ...(other ? { planKey: other.planKey, planLabel: other.label } : {}),
     runId: run.runId,
     budget: run.campaign.budget,
     sendDate: run.campaign.sendDate,
@@ -70,8 +72,9 @@ export async function writeRunScorecard(
     truth: readTruthFile(run.truthPath),
   });
   await mkdir(outDir, { recursive: true });
-  const json = join(outDir, `${run.runId}.json`);
-  const html = join(outDir, `${run.runId}.html`);
+  const name = other ? `${run.runId}-${basename(other.planKey, '.csv')}` : run.runId;
+  const json = join(outDir, `${name}.json`);
+  const html = join(outDir, `${name}.html`);
   await writeFile(json, `${JSON.stringify(scorecard, null, 2)}\n`);
   await writeFile(html, renderScorecardHtml(scorecard, `Scorecard: run ${run.runId}`));
   return { scorecard, json, html, text: formatScorecard(scorecard) };

@@ -27,6 +27,13 @@ export interface ScoreRunInput {
   readonly truth: AsyncIterable<TruthRecord>;
   /** Seed of the random baseline. */
   readonly seed: number;
+  /**
+   * Another plan to judge in place of the run's, in the lake bucket, in the plan file's columns
+   * (customer_id, decision, offer_id, channel_id); the run's holdout still stays out.
+   */
+  readonly planKey?: string;
+  /** How the judged plan is named in the scorecard. */
+  readonly planLabel?: string;
 }
 
 const modelCard = z.object({ arms: z.array(armSchema) });
@@ -63,12 +70,16 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
   const catalog = campaignCatalog.parse(JSON.parse(await deps.store.readText(ref(keys.catalog))));
 
   const heldOut = new Set<string>();
-  const targeted: { customerId: string; key: string }[] = [];
   for await (const row of readCsvObjects(deps.store, ref(keys.plan))) {
-    const customerId = row.customer_id ?? '';
-    if (row.decision === 'holdout') heldOut.add(customerId);
+    if (row.decision === 'holdout') heldOut.add(row.customer_id ?? '');
+  }
+  const targeted: { customerId: string; key: string }[] = [];
+  for await (const row of readCsvObjects(deps.store, ref(input.planKey ?? keys.plan))) {
     if (row.decision === 'target')
-      targeted.push({ customerId, key: armKey(row.offer_id ?? '', row.channel_id ?? '') });
+      targeted.push({
+        customerId: row.customer_id ?? '',
+        key: armKey(row.offer_id ?? '', row.channel_id ?? ''),
+      });
   }
 
   const builder = new TrueWorldBuilder(
@@ -90,6 +101,7 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
     seed: input.seed,
     engine: {
       runId: input.runId,
+      ...(input.planLabel ? { label: input.planLabel } : {}),
       choice,
       unmatched,
       estimates: await readEstimates(deps, world, input.runId),

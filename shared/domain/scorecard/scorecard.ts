@@ -6,6 +6,8 @@ import type { TrueWorld } from './true-world';
 
 export interface EnginePlan {
   readonly runId: string;
+  /** Defaults to the run's plan; set when another plan is judged in its place. */
+  readonly label?: string;
   readonly choice: Choice;
   /** Targeted rows the truth cannot judge (a customer or arm it does not know): counted, not dropped silently. */
   readonly unmatched: number;
@@ -84,7 +86,7 @@ export function buildScorecard(world: TrueWorld, options: { seed: number; engine
     const figures = planFigures(world, options.engine.choice);
     engine = {
       name: 'engine',
-      label: `This engine's plan (run ${options.engine.runId})`,
+      label: options.engine.label ?? `This engine's plan (run ${options.engine.runId})`,
       figures,
       percentOfOracle: percentOf(figures.incrementalProfit, oracleProfit),
       runId: options.engine.runId,

@@ -121,4 +121,37 @@ describe('scoreRunAgainstTruth', () => {
       9,
     );
   });
+
+  it("judges another plan in place of the run's, still leaving out the run's holdout", async () => {
+    const store = await lakeWith(
+      ['customer_id,decision,offer_id,channel_id', 'A,target,O-PCT,email', 'B,holdout,,'].join('\n'),
+      'customer_id,p_control,p_arm_1,p_arm_2\n',
+    );
+    await store.write(
+      { bucket: LAKE, key: 'mine.csv' },
+      ['customer_id,decision,offer_id,channel_id', 'B,target,O-PCT,email', 'C,target,O-PCT,email'].join('\n'),
+      'text/csv',
+    );
+    const card = await scoreRunAgainstTruth(
+      { store, lakeBucket: LAKE },
+      {
+        runId: RUN,
+        budget: 100,
+        sendDate: '2026-11-08',
+        seed: 1,
+        planKey: 'mine.csv',
+        planLabel: 'my plan',
+        truth: records([
+          truth('A', { 'O-PCT|email': 0.5 }),
+          truth('B', { 'O-PCT|email': 0.9 }),
+          truth('C', { 'O-PCT|email': 0.3 }),
+        ]),
+      },
+    );
+    expect(card.engine?.label).toBe('my plan');
+    // B is the run's holdout: no plan may contact B, so that row is not judged.
+    expect(card.engine?.unmatched).toBe(1);
+    expect(card.engine?.figures.contacted).toBe(1);
+    expect(card.engine?.figures.incrementalConversions).toBeCloseTo(0.2, 12);
+  });
 });
