@@ -161,19 +161,30 @@ function driftSection(report: BatchQualityReport): SafeHtml {
 ${[...byDataset].map(([dataset, columns]) => driftDataset(dataset, columns))}`;
 }
 
-export function renderQualityReportHtml(report: BatchQualityReport): string {
-  const title = `Data quality: ${report.partner} / ${report.batchId}`;
-  const page = html`<!doctype html>
+/** A self-contained report page: the shared stylesheet, a title, and the body inside `<main>`. */
+export function reportPage(title: string, body: SafeHtml, extraStyle = ''): string {
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
-<style>${new SafeHtml(REPORT_STYLE)}</style>
+<style>${new SafeHtml(REPORT_STYLE + extraStyle)}</style>
 </head>
 <body>
 <main>
-<header>
+${body}
+</main>
+</body>
+</html>
+`.text;
+}
+
+export function renderQualityReportHtml(report: BatchQualityReport): string {
+  const title = `Data quality: ${report.partner} / ${report.batchId}`;
+  return reportPage(
+    title,
+    html`<header>
 <h1>${title}</h1>
 <p class="meta">Run ${report.runId} · as of ${report.asOf} · received ${report.receivedAt} · generated ${report.generatedAt}</p>
 <nav><ul><li><a href="#summary">Summary</a></li><li><a href="#files">Files</a></li><li><a href="#freshness">Freshness</a></li><li><a href="#drift">Drift</a></li>${report.datasets.map((d) => html`<li><a href="#${anchorOf(d.dataset)}">${d.dataset}</a></li>`)}</ul></nav>
@@ -182,10 +193,6 @@ export function renderQualityReportHtml(report: BatchQualityReport): string {
 <section id="files"><h2>Files</h2>${filesSection(report)}</section>
 <section id="freshness"><h2>Freshness</h2>${freshnessSection(report)}</section>
 <section id="drift"><h2>Drift</h2>${driftSection(report)}</section>
-<section id="datasets"><h2>Datasets</h2>${report.datasets.map((d) => datasetSection(d, report.thresholds.nullRate))}</section>
-</main>
-</body>
-</html>
-`;
-  return page.text;
+<section id="datasets"><h2>Datasets</h2>${report.datasets.map((d) => datasetSection(d, report.thresholds.nullRate))}</section>`,
+  );
 }

@@ -1,5 +1,5 @@
 import { html, SafeHtml } from '../quality/html';
-import { REPORT_STYLE } from '../quality/render-report';
+import { reportPage } from '../quality/render-report';
 import { type LineSeries, lineChart } from '../quality/svg-charts';
 import type { Scorecard, StrategyRow } from './scorecard';
 import { STRATEGIES, STRATEGY_LABELS } from './strategies';
@@ -101,26 +101,15 @@ export function renderScorecardHtml(card: Scorecard, title: string): string {
       ? `Truth arms the campaign does not offer: ${card.unknownArms.join(', ')}.`
       : '',
   ].filter((n) => n.length > 0);
-  const page = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${new SafeHtml(REPORT_STYLE)} tr.engine td { font-weight: 600; }</style>
-</head>
-<body>
-<main>
-<header><h1>${title}</h1></header>
+  return reportPage(
+    title,
+    html`<header><h1>${title}</h1></header>
 <section><ul class="summary">${notes.map((n) => html`<li>${n}</li>`)}</ul></section>
 <section><h2>Strategies under the planted truth</h2>${strategyTable(card)}</section>
 <section><h2>Profit against budget</h2>${budgetChart(card)}</section>
-<section><h2>The model against the truth</h2>${modelSection(card)}</section>
-</main>
-</body>
-</html>
-`;
-  return page.text;
+<section><h2>The model against the truth</h2>${modelSection(card)}</section>`,
+    ' tr.engine td { font-weight: 600; }',
+  );
 }
 
 /** The strategy table for a terminal. */
