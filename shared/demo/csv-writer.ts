@@ -28,6 +28,13 @@ export function csvCell(value: Cell): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One CSV row (without its line break). */
+export function csvLine(cells: readonly Cell[]): string {
+  let line = '';
+  for (let k = 0; k < cells.length; k++) line += k === 0 ? csvCell(cells[k]) : `,${csvCell(cells[k])}`;
+  return line;
+}
+
 /**
  * A line-oriented file writer with bounded memory: text is buffered up to 64 KB, then handed to
  * the stream (gzip or not) and `pace()` waits for the stream to drain when it pushes back. The
@@ -73,6 +80,14 @@ export class LineWriter {
   line(text: string): void {
     this.buffer += `${text}\n`;
     this.lines++;
+  }
+
+  /** Appends `lines` whole lines already encoded (each ending in a line break), waiting if the stream pushes back. */
+  async bytes(chunk: Uint8Array, lines: number): Promise<void> {
+    await this.flush();
+    this.lines += lines;
+    if (chunk.length === 0) return;
+    if (!this.head.write(chunk)) await Promise.race([once(this.head, 'drain'), this.done]);
   }
 
   /** Hands buffered text to the stream once there is enough of it, waiting if the stream pushes back. */
@@ -121,7 +136,12 @@ export class CsvWriter {
   }
 
   row(cells: readonly Cell[]): void {
-    this.out.line(cells.map(csvCell).join(','));
+    this.out.line(csvLine(cells));
+  }
+
+  /** Rows already encoded elsewhere (a worker's shard), each ending in a line break. */
+  append(chunk: Uint8Array, rows: number): Promise<void> {
+    return this.out.bytes(chunk, rows);
   }
 
   /** A row already joined by the caller, for hot paths whose cells can never need quoting. */

@@ -1,26 +1,19 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { contractFor, DATASET_NAMES, type DatasetName } from '../domain/contracts/datasets';
 import { campaignSettings, keySegment, type Manifest, manifest } from '../domain/contracts/manifest';
-import { BAD_CUSTOMER_RULE, type BadLine, badCustomerRow, type PlantedBadRow, planBadRows } from './bad-rows';
-import { dayOf, formatDay, monthsBefore, TimestampFormatter } from './calendar';
+import { type PlantedBadRow, planBadRows } from './bad-rows';
+import { dayOf, formatDay, monthsBefore } from './calendar';
 import { type Cell, CsvWriter, LineWriter, type WrittenFile } from './csv-writer';
-import { dayTable, type SimulationContext, simulateCustomer } from './history';
-import {
-  type CampaignPlan,
-  DEMO_CHANNELS,
-  demoOffers,
-  nextCampaign,
-  PAST_CAMPAIGN_OFFSETS,
-  pastCampaigns,
-} from './offers';
+import { DEMO_CHANNELS, demoOffers, PAST_CAMPAIGN_OFFSETS } from './offers';
 import { buildCatalogue } from './products';
-import { Random } from './random';
-import { channelRow, contactRow, customerRow, offerRow, productRow, responseRow } from './rows';
-import { TransactionSink } from './transaction-sink';
-import { BasketMaker } from './transactions';
-import { truthRecord } from './truth';
-import { customerTraits, type Frame, signupDays } from './world';
+import { channelRow, offerRow, productRow } from './rows';
+import { ShardLedger } from './shard-ledger';
+import { runInThread, runOnWorkers, type ShardSink, startWorkers, stopWorkers } from './shard-pool';
+import { type ShardOutput, shardRanges, type WorldSetup } from './shards';
+import type { PlantedInChunk } from './transaction-sink';
+import { type Frame, signupDays } from './world';
 
 export type { PlantedBadRow } from './bad-rows';
 
@@ -42,6 +35,12 @@ export interface DemoBatchOptions {
   badRows: boolean;
   /** Copied into `manifest.campaign`; `sendDate` is also the day truth.jsonl describes (default asOf + 7). */
   campaign?: { budget?: number; holdoutFraction?: number; sendDate?: string };
+  /**
+   * Threads simulating customers; 1 simulates in the calling thread. The files are the same whatever
+   * the number. Default: the available parallelism, or 1 for worlds under 20,000 customers, which
+   * take less time to simulate than workers take to start.
+   */
+  workers?: number;
 }
 
 export interface DemoBatch {
@@ -52,6 +51,8 @@ export interface DemoBatch {
   plantedBadRows: PlantedBadRow[];
   /** The planted response model for the next campaign; not part of the batch or its manifest. */
   truthPath: string;
+  /** Threads that simulated customers (1 when workers were not asked for or could not start). */
+  workers: number;
   stats: {
     customers: number;
     products: number;
@@ -63,6 +64,11 @@ export interface DemoBatch {
     responses: number;
   };
 }
+
+/** Largest world: ids and counts stay in range, and memory does not grow with it. */
+export const MAX_CUSTOMERS = 10_000_000;
+/** Below this many customers, starting worker threads (about 0.5 s each) costs more than it saves. */
+const WORKERS_FROM_CUSTOMERS = 20_000;
 
 /** The demo defaults (10,000 customers, seed 42, asOf 2026-11-01, 18 months), with `overrides` applied. */
 export function demoBatchDefaults(overrides: Partial<DemoBatchOptions> = {}): DemoBatchOptions {
@@ -84,8 +90,11 @@ export function demoBatchDefaults(overrides: Partial<DemoBatchOptions> = {}): De
 
 function frameOf(options: DemoBatchOptions): Frame {
   if (!Number.isSafeInteger(options.seed)) throw new Error('seed must be a safe integer');
-  if (!Number.isInteger(options.customers) || options.customers < 1 || options.customers > 999_999) {
-    throw new Error('customers must be a whole number from 1 to 999999');
+  if (!Number.isInteger(options.customers) || options.customers < 1 || options.customers > MAX_CUSTOMERS) {
+    throw new Error(`customers must be a whole number from 1 to ${MAX_CUSTOMERS}`);
+  }
+  if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
+    throw new Error('workers must be a whole number from 1');
   }
   // The first past campaign is sent 150 days before asOf and must lie inside the history.
   if (!Number.isInteger(options.months) || options.months < 6 || options.months > 36) {
@@ -127,59 +136,59 @@ async function writeSmall(path: string, dataset: DatasetName, rows: Cell[][], gz
 
 interface Outputs {
   readonly customers: CsvWriter;
-  readonly transactions: TransactionSink;
+  readonly transactions: CsvWriter;
   readonly contacts: CsvWriter;
   readonly responses: CsvWriter;
   readonly truth: LineWriter;
 }
 
-/** Simulates the customers one at a time and streams their rows; returns the planted bad customer rows. */
+/** Writes each shard's rows after the previous shard's, recording where the planted rows landed. */
+function shardWriter(out: Outputs, planted: { customers: PlantedBadRow[]; lines: PlantedBadRow[] }) {
+  const locate = (dataset: DatasetName, firstLine: number, rows: readonly PlantedInChunk[]) =>
+    rows.map(({ row, column, rule }) => ({ dataset, line: firstLine + row, column, rule }));
+  return async (shard: ShardOutput): Promise<void> => {
+    planted.customers.push(...locate('customers', out.customers.nextLine, shard.plantedCustomers));
+    planted.lines.push(...locate('transactions', out.transactions.nextLine, shard.plantedLines));
+    await Promise.all([
+      out.customers.append(shard.customers.bytes, shard.customers.lines),
+      out.transactions.append(shard.transactions.bytes, shard.transactions.lines),
+      out.contacts.append(shard.contacts.bytes, shard.contacts.lines),
+      out.responses.append(shard.responses.bytes, shard.responses.lines),
+      out.truth.bytes(shard.truth.bytes, shard.truth.lines),
+    ]);
+  };
+}
+
+/** Simulates every customer, on worker threads when asked for and available, and streams the rows. */
 async function writeCustomers(
   options: DemoBatchOptions,
-  ctx: SimulationContext,
-  next: CampaignPlan,
-  out: Outputs,
-): Promise<PlantedBadRow[]> {
+  frame: Frame,
+  sink: ShardSink,
+): Promise<{ receipts: number; workers: number }> {
   const { seed, customers, badRows } = options;
-  const { frame } = ctx;
-  const time = new TimestampFormatter();
-  const plan = planBadRows(seed, customers);
-  const pendingLines = badRows ? [...plan.lineSlots].sort((a, b) => a.from - b.from) : [];
-  const planted: PlantedBadRow[] = [];
+  const world: WorldSetup = { seed, customers, frame, badRows };
+  const ranges = shardRanges(customers);
+  const ledger = new ShardLedger(badRows ? planBadRows(seed, customers) : null);
+  const workers = options.workers ?? (customers < WORKERS_FROM_CUSTOMERS ? 1 : availableParallelism());
+  const wanted = Math.min(workers, ranges.length);
   const signups = signupDays(seed, customers, frame);
-  for (let i = 0; i < customers; i++) {
-    const traits = customerTraits(seed, i, signups[i] ?? frame.endDay, frame);
-    const history = simulateCustomer(ctx, traits);
-    out.customers.row(customerRow(traits));
-    for (const [k, slot] of plan.customerSlots.entries()) {
-      if (!badRows || slot !== i) continue;
-      const { column, rule } = BAD_CUSTOMER_RULE;
-      planted.push({ dataset: 'customers', line: out.customers.nextLine, column, rule });
-      out.customers.row(badCustomerRow(seed, customers, k, frame));
+  if (wanted > 1) {
+    // One copy of the signup days, read by every worker.
+    const shared = new Int32Array(new SharedArrayBuffer(signups.byteLength));
+    shared.set(signups);
+    const setup = { world, signups: shared };
+    const workers = await startWorkers(setup, wanted);
+    if (workers) {
+      try {
+        await runOnWorkers(workers, ranges, ledger, sink);
+      } finally {
+        await stopWorkers(workers);
+      }
+      return { receipts: ledger.totalReceipts, workers: workers.length };
     }
-    let bad: BadLine | null = null;
-    const slot = pendingLines[0];
-    const organic = history.baskets.filter((b) => b.kind === 'organic');
-    if (slot !== undefined && slot.from <= i && organic.length > 0) {
-      pendingLines.shift();
-      bad = { basket: Random.stream(seed, 'bad-line', i).pick(organic), rule: slot.rule };
-    }
-    out.transactions.write(traits, history.baskets, bad);
-    for (const contact of history.contacts) {
-      out.contacts.row(contactRow(contact, traits, time));
-      const response = responseRow(contact, traits, time);
-      if (response) out.responses.row(response);
-    }
-    out.truth.line(
-      JSON.stringify(truthRecord(traits, history.nextState, history.economics, history.outlook, next)),
-    );
-    await out.customers.pace();
-    await out.transactions.writer.pace();
-    await out.contacts.pace();
-    await out.responses.pace();
-    await out.truth.pace();
   }
-  return planted;
+  await runInThread({ world, signups }, ranges, ledger, sink);
+  return { receipts: ledger.totalReceipts, workers: 1 };
 }
 
 /** Generates a complete demo batch (seven CSV files and manifest.json) plus truth.jsonl into `outDir`. */
@@ -209,31 +218,25 @@ export async function generateDemoBatch(options: DemoBatchOptions): Promise<Demo
   const truthPath = join(outDir, 'truth.jsonl');
   const out: Outputs = {
     customers: csv('customers'),
-    transactions: new TransactionSink(csv('transactions'), catalogue, new TimestampFormatter(), frame),
+    transactions: csv('transactions'),
     contacts: csv('contacts'),
     responses: csv('responses'),
     truth: new LineWriter(truthPath, false),
   };
-  const ctx: SimulationContext = {
-    seed,
-    frame,
-    maker: new BasketMaker(catalogue),
-    campaigns: pastCampaigns(frame, offers),
-    days: dayTable(frame),
-  };
-  let plantedCustomers: PlantedBadRow[];
+  const planted = { customers: [] as PlantedBadRow[], lines: [] as PlantedBadRow[] };
+  let simulated: { receipts: number; workers: number };
   try {
-    plantedCustomers = await writeCustomers(options, ctx, nextCampaign(frame, offers), out);
+    simulated = await writeCustomers(options, frame, shardWriter(out, planted));
   } catch (error) {
     const reason = error instanceof Error ? error : new Error(String(error));
-    for (const w of [out.customers, out.transactions.writer, out.contacts, out.responses, out.truth]) {
+    for (const w of [out.customers, out.transactions, out.contacts, out.responses, out.truth]) {
       w.abort(reason);
     }
     throw error;
   }
   [written.customers, written.transactions, written.contacts, written.responses] = await Promise.all([
     out.customers.close(),
-    out.transactions.writer.close(),
+    out.transactions.close(),
     out.contacts.close(),
     out.responses.close(),
   ]);
@@ -269,13 +272,14 @@ export async function generateDemoBatch(options: DemoBatchOptions): Promise<Demo
     manifestPath,
     manifest: parsed,
     files: files.map(({ dataset, path, rows, bytes }) => ({ dataset, path, rows, bytes })),
-    plantedBadRows: [...plantedCustomers, ...out.transactions.planted],
+    plantedBadRows: [...planted.customers, ...planted.lines],
     truthPath,
+    workers: simulated.workers,
     stats: {
       customers: rowsOf('customers'),
       products: rowsOf('products'),
       transactionLines: rowsOf('transactions'),
-      transactions: out.transactions.transactions,
+      transactions: simulated.receipts,
       offers: rowsOf('offers'),
       channels: rowsOf('channels'),
       contacts: rowsOf('contacts'),

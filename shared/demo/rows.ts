@@ -4,7 +4,6 @@ import type { ContactRecord } from './campaigns';
 import type { Cell } from './csv-writer';
 import type { Channel, Offer } from './offers';
 import { CATEGORIES, type Product } from './products';
-import type { Line } from './transactions';
 import { BRANCHES, type CustomerTraits } from './world';
 
 /** Rows in the partner's CSV layout, cells in contract column order (see datasets.ts). */
@@ -62,23 +61,42 @@ export function channelRow(channel: Channel): Cell[] {
 }
 
 /**
- * One transaction line, already joined: these are most of the bytes of a batch, and none of the cells
- * (generated ids, numbers, enum values, a formatted or planted timestamp) can need quoting.
+ * The receipt-level cells of a transaction line, joined once per receipt: ids, customer, time,
+ * branch and sales channel. None of them (generated ids, numbers, enum values, a formatted or
+ * planted timestamp) can need quoting.
  */
-export function transactionRow(
-  lineId: string,
+export interface ReceiptCells {
+  /** `,T00000001,C000001,2026-01-02T10:11:12,` */
+  readonly middle: string;
+  /** `,B01,over_the_counter` */
+  readonly tail: string;
+}
+
+export function receiptCells(
   transactionId: string,
   customerId: string,
   ts: string,
-  product: Product,
-  line: Line,
-  branch: number | null,
+  branch: number,
   salesChannel: number,
+): ReceiptCells {
+  const branchId = branch < 0 ? '' : (BRANCHES[branch]?.id ?? '');
+  return {
+    middle: `,${transactionId},${customerId},${ts},`,
+    tail: `,${branchId},${SALES_CHANNELS[salesChannel] ?? ''}`,
+  };
+}
+
+/** One transaction line: these are most of the bytes of a batch. */
+export function transactionRow(
+  lineId: string,
+  receipt: ReceiptCells,
+  productId: string,
+  quantity: number,
+  unitPrice: string,
+  discountCents: number,
 ): string {
-  const discount = line.discountCents > 0 ? money(line.discountCents) : '';
-  const branchId = branch === null ? '' : (BRANCHES[branch]?.id ?? '');
-  const channel = SALES_CHANNELS[salesChannel] ?? '';
-  return `${lineId},${transactionId},${customerId},${ts},${product.id},${line.quantity},${money(line.unitPriceCents)},${discount},${branchId},${channel}`;
+  const discount = discountCents > 0 ? money(discountCents) : '';
+  return `${lineId}${receipt.middle}${productId},${quantity},${unitPrice},${discount}${receipt.tail}`;
 }
 
 export function contactId(contact: ContactRecord, traits: CustomerTraits): string {

@@ -122,6 +122,8 @@ describe('generateDemoBatch files and manifest', () => {
       generateDemoBatch(options('refused', overrides));
     await expect(attempt({ months: 5 })).rejects.toThrow(/months/);
     await expect(attempt({ customers: 0 })).rejects.toThrow(/customers/);
+    await expect(attempt({ customers: 10_000_001 })).rejects.toThrow(/customers/);
+    await expect(attempt({ workers: 0 })).rejects.toThrow(/workers/);
     expect(() => demoBatchDefaults({ asOf: '2026-02-30' })).toThrow(/calendar date/);
     await expect(generateDemoBatch({ ...options('refused'), asOf: '2026-02-30' })).rejects.toThrow(
       /calendar date/,
