@@ -49,7 +49,11 @@ export function offerRow(offer: Offer): Cell[] {
     offer.name,
     offer.kind,
     offer.targetCategoryName,
+    // No single target product; the one discount level; open to every customer.
+    null,
     offer.discountPct,
+    null,
+    null,
     formatDay(offer.validFromDay),
     formatDay(offer.validToDay),
     offer.maxVolume,

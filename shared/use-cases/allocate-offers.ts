@@ -1,5 +1,6 @@
 import { type AllocationProblem, solveAllocation } from '../domain/allocation';
 import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
+import { type EligibilityFacts, isEligible } from '../domain/contracts/offer-terms';
 import { actionEconomics, offerValidOn } from '../domain/planning/action-economics';
 import { isHeldOut } from '../domain/planning/holdout';
 import { reasonCodes } from '../domain/planning/reasons';
@@ -78,15 +79,30 @@ async function readColumn(store: ObjectStore, ref: S3Ref, column: string): Promi
   return map;
 }
 
-/** The channels each customer consents to, from the scoring features. */
-async function readConsents(
+/** What the plan needs to know of each customer: consented channels and eligibility facts. */
+interface CustomerTerms {
+  readonly consents: ReadonlySet<string>;
+  readonly facts: EligibilityFacts;
+}
+
+/** Each customer's consents and eligibility facts, from the scoring features. */
+async function readCustomerTerms(
   store: ObjectStore,
   ref: S3Ref,
   channels: readonly string[],
-): Promise<Map<string, Set<string>>> {
-  const map = new Map<string, Set<string>>();
+): Promise<Map<string, CustomerTerms>> {
+  const map = new Map<string, CustomerTerms>();
   for await (const r of readCsvObjects(store, ref)) {
-    map.set(r.customer_id ?? '', new Set(channels.filter((c) => booleanCell(r[`consent_${c}`]))));
+    const recency = numberCell(r.recency_days);
+    map.set(r.customer_id ?? '', {
+      consents: new Set(channels.filter((c) => booleanCell(r[`consent_${c}`]))),
+      facts: {
+        recencyDays: Number.isFinite(recency) ? recency : null,
+        frequency365: numberCell(r.frequency_365, 0),
+        monetary365: numberCell(r.monetary_365, 0),
+        tenureDays: numberCell(r.tenure_days, 0),
+      },
+    });
   }
   return map;
 }
@@ -123,7 +139,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     return [{ ...a, offer, channel, offerAt, channelAt, armAt }];
   });
   const armByIndex = new Map(arms.map((a) => [a.armAt, a]));
-  const consents = await readConsents(
+  const customerTerms = await readCustomerTerms(
     deps.store,
     features.scoringFeatures,
     catalog.channels.map((c) => c.channelId),
@@ -132,6 +148,8 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
 
   const candidates: Candidate[] = [];
   const options = new OptionBuffer();
+  // Customer × arm pairs an offer's eligibility rules kept out of the plan.
+  let ineligible = 0;
   const optionStart: number[] = [0];
   for await (const r of readCsvObjects(deps.store, score.scores)) {
     const customerId = r.customer_id ?? '';
@@ -143,9 +161,13 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     };
     candidates.push(candidate);
     if (!candidate.heldOut) {
-      const consented = consents.get(customerId);
+      const terms = customerTerms.get(customerId);
       for (const arm of arms) {
-        if (!consented?.has(arm.channelId)) continue;
+        if (!terms?.consents.has(arm.channelId)) continue;
+        if (!isEligible(arm.offer.eligibility, terms.facts)) {
+          ineligible += 1;
+          continue;
+        }
         const e = actionEconomics(candidate.arms[arm.armAt] ?? 0, candidate.pControl, arm.offer, arm.channel);
         if (e.value > 0) options.push(e.value, e.cost, arm.channelAt, arm.offerAt, arm.armAt);
       }
@@ -258,6 +280,12 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
   };
   return {
     output: { plan: planRef, summary },
-    counts: { customers: candidates.length, options: options.size, targeted, holdout: heldOut },
+    counts: {
+      customers: candidates.length,
+      options: options.size,
+      ineligibleOptions: ineligible,
+      targeted,
+      holdout: heldOut,
+    },
   };
 }

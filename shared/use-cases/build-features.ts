@@ -70,7 +70,11 @@ export async function buildFeatures(
       name: o.name,
       kind: o.kind,
       targetCategory: o.target_category ?? null,
+      targetProductId: o.target_product_id ?? null,
       discountPct: num(o.discount_pct),
+      // Intake stored both as checked text: levels ascending, rules a JSON object of known keys.
+      discountLevels: o.discount_levels ? o.discount_levels.split(';').map(Number) : [num(o.discount_pct)],
+      eligibility: o.eligibility ? JSON.parse(o.eligibility) : null,
       validFrom: o.valid_from,
       validTo: o.valid_to,
       maxVolume: o.max_volume === null || o.max_volume === undefined ? null : num(o.max_volume),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONTACT_CHANNELS } from '../contracts/datasets';
+import { offerEligibility } from '../contracts/offer-terms';
 
 /**
  * What a run may offer, with the economics the allocator needs: the offers with the value of a
@@ -10,7 +11,13 @@ export const catalogOffer = z.object({
   name: z.string(),
   kind: z.string(),
   targetCategory: z.string().nullable(),
+  targetProductId: z.string().nullable().default(null),
+  /** The default discount level. */
   discountPct: z.number().min(0).max(100),
+  /** Every level the offer may be sent at, the default included. */
+  discountLevels: z.array(z.number().min(0).max(100)).default([]),
+  /** Who may receive the offer; null = everyone. */
+  eligibility: offerEligibility.nullable().default(null),
   validFrom: z.iso.date(),
   validTo: z.iso.date(),
   maxVolume: z.number().int().nullable(),

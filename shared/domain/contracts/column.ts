@@ -237,22 +237,54 @@ export const column = {
       'true/false, 1/0, yes/no or y/n',
     ),
 
-  /** A JSON object as text, for partner attributes that have no column of their own. */
-  jsonObject: <O extends ColumnOptions>(opts: O) =>
+  /**
+   * A JSON object as text, for partner attributes that have no column of their own. `check`
+   * judges the object's content (returning a message when it is refused, under `rule`).
+   */
+  jsonObject: <
+    O extends ColumnOptions & {
+      readonly check?: {
+        readonly rule: string;
+        readonly constraint: string;
+        readonly message: (text: string) => string | null;
+      };
+    },
+  >(
+    opts: O,
+  ) =>
     build<string, O>(
       'string',
       (text) => {
         if (text.length > 4096) return { rule: 'text_length', message: 'must be at most 4096 characters' };
         try {
           const value: unknown = JSON.parse(text);
-          if (typeof value === 'object' && value !== null && !Array.isArray(value)) return text;
+          if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+            const refused = opts.check?.message(text) ?? null;
+            return refused === null ? text : { rule: opts.check?.rule ?? 'json_object', message: refused };
+          }
         } catch {
           // refused below, like any other non-object
         }
         return { rule: 'json_object', message: 'must be a JSON object such as {"tier":"gold"}' };
       },
       opts,
-      'a JSON object, at most 4096 characters',
+      opts.check?.constraint ?? 'a JSON object, at most 4096 characters',
+    ),
+
+  /** Numbers separated by `;`, stored as text in ascending order, e.g. discount levels `5;10;15`. */
+  numberList: <
+    O extends ColumnOptions & { readonly parse: (text: string) => number[] | string; readonly rule: string },
+  >(
+    opts: O,
+  ) =>
+    build<string, O>(
+      'string',
+      (text) => {
+        const parsed = opts.parse(text);
+        return typeof parsed === 'string' ? { rule: opts.rule, message: parsed } : parsed.join(';');
+      },
+      opts,
+      "numbers separated by ';', e.g. 5;10;15",
     ),
 
   date: <O extends ColumnOptions>(opts: O) =>

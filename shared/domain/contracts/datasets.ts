@@ -1,5 +1,6 @@
 import { column } from './column';
 import { type Contract, defineContract, type RowOf } from './contract';
+import { ELIGIBILITY_KEYS, parseDiscountLevels, parseEligibility } from './offer-terms';
 
 export const SALES_CHANNELS = ['online', 'over_the_counter', 'app'] as const;
 export const CONTACT_CHANNELS = ['email', 'sms', 'push', 'direct_mail', 'call_centre'] as const;
@@ -114,10 +115,33 @@ export const offersContract = defineContract({
       maxLength: 64,
       optional: true,
     }),
+    target_product_id: column.id({
+      description: 'Product the offer promotes, when it is one product (e.g. an upgrade or a bundle item).',
+      optional: true,
+    }),
     discount_pct: column.decimal({
-      description: 'Discount level in percent of the basket.',
+      description: 'Discount level in percent of the basket: the default level.',
       min: 0,
       max: 100,
+    }),
+    discount_levels: column.numberList({
+      description:
+        'Discount levels the offer may be sent at, in percent; must include discount_pct. Empty: only discount_pct.',
+      parse: parseDiscountLevels,
+      rule: 'discount_levels',
+      optional: true,
+    }),
+    eligibility: column.jsonObject({
+      description: `Who may receive the offer, as a JSON object of rules on customer features: ${ELIGIBILITY_KEYS.join(', ')}, e.g. {"min_recency_days":45,"max_recency_days":180}. Empty: everyone.`,
+      optional: true,
+      check: {
+        rule: 'eligibility',
+        constraint: 'a JSON object of known eligibility rules',
+        message: (text: string) => {
+          const parsed = parseEligibility(text);
+          return typeof parsed === 'string' ? parsed : null;
+        },
+      },
     }),
     valid_from: column.date({ description: 'First day the offer may be sent.' }),
     valid_to: column.date({ description: 'Last day the offer may be sent.' }),
@@ -133,6 +157,13 @@ export const offersContract = defineContract({
       column: 'valid_to',
       message: 'must not be before valid_from',
       holds: (row) => row.valid_to >= row.valid_from,
+    },
+    {
+      rule: 'discount_level',
+      column: 'discount_pct',
+      message: 'must be one of the discount_levels',
+      holds: (row) =>
+        row.discount_levels === null || row.discount_levels.split(';').map(Number).includes(row.discount_pct),
     },
   ],
 });

@@ -201,7 +201,10 @@ const EXAMPLES: Record<DatasetName, { record: Record<string, string>; row: AnyRo
       name: '10% off garden',
       kind: 'percent_off',
       target_category: 'Garden',
+      target_product_id: '',
       discount_pct: '10',
+      discount_levels: '15; 5;10',
+      eligibility: '{"min_recency_days":45,"max_recency_days":180}',
       valid_from: '2026-03-01',
       valid_to: '2026-03-01',
       max_volume: '',
@@ -211,7 +214,10 @@ const EXAMPLES: Record<DatasetName, { record: Record<string, string>; row: AnyRo
       name: '10% off garden',
       kind: 'percent_off',
       target_category: 'Garden',
+      target_product_id: null,
       discount_pct: 10,
+      discount_levels: '5;10;15',
+      eligibility: '{"min_recency_days":45,"max_recency_days":180}',
       valid_from: '2026-03-01',
       valid_to: '2026-03-01',
       max_volume: null,
@@ -339,6 +345,12 @@ describe('dataset contracts: row rules', () => {
     expect(with_('offers', { valid_from: '2025-12-31', valid_to: '2026-01-01' }).rules).toEqual([]);
   });
 
+  it('offers: the default discount must be one of the discount levels, when levels are given', () => {
+    expect(with_('offers', { discount_pct: '20' }).rules).toEqual(['discount_level']);
+    expect(with_('offers', { discount_pct: '20', discount_levels: '' }).rules).toEqual([]);
+    expect(with_('offers', { discount_pct: '5' }).rules).toEqual([]);
+  });
+
   it('contacts: a treatment contact needs both an offer and a channel', () => {
     expect(with_('contacts', { offer_id: '' }).rules).toEqual(['treatment_has_offer']);
     expect(with_('contacts', { channel_id: '' }).rules).toEqual(['treatment_has_offer']);
@@ -355,7 +367,10 @@ describe('dataset contracts: row rules', () => {
   it('names the column each row rule is reported under', () => {
     const columns = (c: Contract) => Object.fromEntries(c.rowRules.map((r) => [r.rule, r.column]));
     expect(columns(transactionsContract as unknown as Contract)).toEqual({ nonzero_quantity: 'quantity' });
-    expect(columns(offersContract as unknown as Contract)).toEqual({ validity_window: 'valid_to' });
+    expect(columns(offersContract as unknown as Contract)).toEqual({
+      validity_window: 'valid_to',
+      discount_level: 'discount_pct',
+    });
     expect(columns(contactsContract as unknown as Contract)).toEqual({
       treatment_has_offer: 'offer_id',
       control_has_no_offer: 'offer_id',

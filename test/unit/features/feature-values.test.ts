@@ -255,6 +255,8 @@ describe('offerEconomics, channels and datasetCounts', () => {
       kind: 'percent_off',
       target_category: 'Garden',
       discount_pct: 10,
+      discount_levels: '5;10;20',
+      eligibility: '{"min_recency_days":30}',
       valid_from: '2026-01-01',
       valid_to: '2026-03-31',
       max_volume: 100,
@@ -264,7 +266,14 @@ describe('offerEconomics, channels and datasetCounts', () => {
     expect(o1?.margin_rate).toBeCloseTo(0.4, 12); // 1 - 6/10
     // Food has no unit costs: the store-wide margin 1 - (6 + 15) / (10 + 20).
     // The store-wide fallback averages treated conversions within the window only: K1's 40 (K3 is control).
-    expect(o2).toMatchObject({ offer_id: 'O2', conversions: 0, value_per_response: 40, max_volume: null });
+    expect(o2).toMatchObject({
+      offer_id: 'O2',
+      conversions: 0,
+      value_per_response: 40,
+      max_volume: null,
+      discount_levels: null,
+      eligibility: null,
+    });
     expect(o2?.margin_rate).toBeCloseTo(0.3, 12);
     expect(o3).toMatchObject({
       offer_id: 'O3',
@@ -322,7 +331,10 @@ describe('result types', () => {
       name: 'VARCHAR',
       kind: 'VARCHAR',
       target_category: 'VARCHAR',
+      target_product_id: 'VARCHAR',
       discount_pct: 'DOUBLE',
+      discount_levels: 'VARCHAR',
+      eligibility: 'VARCHAR',
       valid_from: 'VARCHAR',
       valid_to: 'VARCHAR',
       max_volume: 'INTEGER',

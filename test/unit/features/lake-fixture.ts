@@ -141,7 +141,10 @@ export function handCheckedLake(): Required<LakeData> {
       { ...txn('L9', 'T9', 'C3', '2026-02-27 10:00:00', 'P2', 7, 20, null, 'app'), run_id: OTHER_RUN },
     ],
     offers: [
-      offer('O1', 'Garden 10%', 'percent_off', 'Garden', 10, '2026-01-01', '2026-03-31', 100),
+      offer('O1', 'Garden 10%', 'percent_off', 'Garden', 10, '2026-01-01', '2026-03-31', 100, {
+        discount_levels: '5;10;20',
+        eligibility: '{"min_recency_days":30}',
+      }),
       offer('O2', 'Food deal', 'amount_off', 'Food', 20, '2026-02-01', '2026-02-28', null),
       offer('O3', 'Newsletter', 'informational', null, 0, '2026-01-01', '2026-12-31', null),
       { ...offer('O4', 'Old', 'upgrade', 'Garden', 5, '2020-01-01', '2020-12-31', 1), run_id: OTHER_RUN },
@@ -219,8 +222,20 @@ function offer(
   valid_from: string,
   valid_to: string,
   max_volume: number | null,
+  terms: { discount_levels?: string; eligibility?: string } = {},
 ): LakeRow {
-  return { offer_id, name, kind, target_category, discount_pct, valid_from, valid_to, max_volume };
+  return {
+    offer_id,
+    name,
+    kind,
+    target_category,
+    discount_pct,
+    valid_from,
+    valid_to,
+    max_volume,
+    discount_levels: terms.discount_levels ?? null,
+    eligibility: terms.eligibility ?? null,
+  };
 }
 
 /** The categories topCategories returns for the hand-checked lake, by revenue. */

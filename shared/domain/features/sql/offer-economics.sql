@@ -22,14 +22,18 @@ category_margin AS (
 overall AS (
   SELECT
     (SELECT 1 - SUM(unit_cost) / SUM(price) FROM products
-      WHERE run_id = '{{run_id}}' AND unit_cost IS NOT NULL AND price > 0) AS margin_rate,    (SELECT AVG(revenue) FROM treated_conversions) AS mean_revenue
+      WHERE run_id = '{{run_id}}' AND unit_cost IS NOT NULL AND price > 0) AS margin_rate,
+    (SELECT AVG(revenue) FROM treated_conversions) AS mean_revenue
 )
 SELECT
   o.offer_id,
   o.name,
   o.kind,
   o.target_category,
+  o.target_product_id,
   o.discount_pct,
+  o.discount_levels,
+  o.eligibility,
   CAST(o.valid_from AS VARCHAR) AS valid_from,
   CAST(o.valid_to AS VARCHAR) AS valid_to,
   o.max_volume,

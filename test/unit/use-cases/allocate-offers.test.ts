@@ -1,0 +1,105 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { CampaignCatalog } from '#shared/domain/catalog/campaign-catalog';
+import { allocateOffers } from '#shared/use-cases/allocate-offers';
+import { sampleRunState } from '../../support/fakes';
+import { InMemoryObjectStore } from '../../support/in-memory-object-store';
+
+const LAKE = 'lake';
+const ref = (key: string) => ({ bucket: LAKE, key });
+
+const offer = (
+  offerId: string,
+  kind: string,
+  eligibility: CampaignCatalog['offers'][number]['eligibility'],
+) => ({
+  offerId,
+  name: offerId,
+  kind,
+  targetCategory: null,
+  targetProductId: null,
+  discountPct: 0,
+  discountLevels: [0],
+  eligibility,
+  validFrom: '2026-01-01',
+  validTo: '2026-12-31',
+  maxVolume: null,
+  valuePerResponse: 100,
+  marginRate: 0.5,
+  historicalConversions: 10,
+});
+
+const CATALOG: CampaignCatalog = {
+  asOf: '2026-11-22',
+  offers: [
+    offer('O-ALL', 'informational', null),
+    offer('O-WINBACK', 'retention_incentive', { min_recency_days: 45 }),
+  ],
+  channels: [{ channelId: 'email', costPerContact: 0.01, capacityPerDay: 1000 }],
+  categories: [],
+};
+
+describe('allocateOffers', () => {
+  it('keeps each offer to the customers its eligibility rules admit, and counts the pairs it kept out', async () => {
+    const store = new InMemoryObjectStore();
+    const put = (key: string, lines: string[]) => store.write(ref(key), lines.join('\n'), 'text/csv');
+    await store.write(ref('catalog.json'), JSON.stringify(CATALOG), 'application/json');
+    // Recent buyer R (10 days), lapsing buyer L (90 days), never bought N (no recency).
+    await put('features.csv', [
+      'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email',
+      'R,10,5,300,400,true',
+      'L,90,2,80,700,true',
+      'N,,0,0,30,true',
+    ]);
+    await put('segments.csv', ['customer_id,segment_name', 'R,Loyal', 'L,At risk', 'N,New']);
+    // The win-back arm scores best for everyone; only L may receive it.
+    await put('scores.csv', [
+      'customer_id,p_control,p_arm_1,p_arm_2',
+      'R,0.1,0.15,0.6',
+      'L,0.1,0.15,0.6',
+      'N,0.1,0.15,0.6',
+    ]);
+    const state = sampleRunState({
+      campaign: { budget: 100, holdoutFraction: 0, sendDate: '2026-11-29', seed: 7, currency: 'EUR' },
+      stages: {
+        features: {
+          scoringFeatures: ref('features.csv'),
+          trainingSet: ref('training.csv'),
+          catalog: ref('catalog.json'),
+          customers: 3,
+          trainingRows: 0,
+          queries: [],
+        },
+        segment: { segments: ref('segments.csv'), k: 3, silhouette: 0.5, profiles: [] },
+        score: {
+          scores: ref('scores.csv'),
+          modelPrefix: ref('models/'),
+          arms: [
+            { armId: 'a1', offerId: 'O-ALL', channelId: 'email' },
+            { armId: 'a2', offerId: 'O-WINBACK', channelId: 'email' },
+          ],
+          backend: 'cpu',
+          metrics: {
+            trainRows: 0,
+            holdoutRows: 0,
+            holdoutAuc: null,
+            holdoutQini: null,
+            holdoutLogLoss: null,
+          },
+        },
+      },
+    });
+
+    const result = await allocateOffers(state, { store, lakeBucket: LAKE });
+
+    const plan = parse(await store.readText(result.output.plan), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const offerOf = (id: string) => plan.find((r) => r.customer_id === id)?.offer_id;
+    expect(offerOf('L')).toBe('O-WINBACK');
+    expect(offerOf('R')).toBe('O-ALL');
+    expect(offerOf('N')).toBe('O-ALL');
+    expect(result.counts?.ineligibleOptions).toBe(2);
+  });
+});
