@@ -175,9 +175,29 @@ export function categoryIndex(name: string): number {
   return index;
 }
 
+/**
+ * Subcategories bought together: a basket holding the first often gains one of the second
+ * (bread → butter and jam, pasta → sauce). This is the co-purchase structure cross-sell reads.
+ */
+export const AFFINITY_PAIRS: Readonly<Record<string, readonly string[]>> = {
+  bread: ['butter_eggs', 'breakfast'],
+  pasta_rice: ['sauces', 'cheese'],
+  chips: ['soft_drinks'],
+  coffee: ['milk', 'pastries'],
+  tea: ['milk'],
+  red: ['cheese', 'olives'],
+  beef: ['spices', 'red'],
+  pizza: ['soft_drinks'],
+  dog_food: ['pet_accessories'],
+  diapers: ['baby_care'],
+  fish: ['white'],
+};
+
 /** The product catalogue plus per-category samplers weighted by product popularity. */
 export interface Catalogue {
   readonly products: readonly Product[];
+  /** Product indices of each subcategory, for affinity pairs. */
+  readonly bySubcategory: ReadonlyMap<string, readonly number[]>;
   /** Product indices of each category. */
   readonly byCategory: readonly (readonly number[])[];
   /** Cumulative popularity of `byCategory[c]`, for `Random.fromCumulative`. */
@@ -219,5 +239,8 @@ export function buildCatalogue(seed: number): Catalogue {
     byCategory.push(members);
     popularityByCategory.push(cumulative(weights));
   }
-  return { products, byCategory, popularityByCategory };
+  const bySubcategory = new Map<string, number[]>();
+  for (const p of products)
+    bySubcategory.set(p.subcategory, [...(bySubcategory.get(p.subcategory) ?? []), p.index]);
+  return { products, bySubcategory, byCategory, popularityByCategory };
 }

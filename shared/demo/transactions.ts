@@ -1,6 +1,6 @@
 import { SECONDS_PER_DAY } from './calendar';
 import type { Offer } from './offers';
-import type { Catalogue } from './products';
+import { AFFINITY_PAIRS, type Catalogue } from './products';
 import { cumulative, type Random } from './random';
 import { BRANCHES, type CustomerTraits } from './world';
 
@@ -32,6 +32,8 @@ const QUANTITIES = cumulative([0.72, 0.18, 0.06, 0.04]);
 const PROMO_PCTS = [10, 15, 20, 25, 30, 50];
 const PROMO_WEIGHTS = cumulative([0.3, 0.2, 0.2, 0.15, 0.1, 0.05]);
 const BULKY_CENTS = 1500;
+/** How often a basket line with an affinity partner is followed by that partner. */
+const PAIR_CHANCE = 0.45;
 
 /** Gross value (before line discounts) of a basket. */
 export function grossCents(basket: Basket): number {
@@ -186,6 +188,8 @@ export class BasketMaker {
   }
 
   private drawProduct(rng: Random, traits: CustomerTraits, taken: readonly Line[]): number {
+    const partner = this.pairedProduct(rng, taken);
+    if (partner !== null) return partner;
     let product = 0;
     // A few retries keep products distinct within a receipt without risking an endless loop.
     for (let attempt = 0; attempt < 4; attempt++) {
@@ -196,6 +200,17 @@ export class BasketMaker {
       if (!taken.some((l) => l.product === product)) break;
     }
     return product;
+  }
+
+  /** With PAIR_CHANCE, a product that goes with the basket's last line (bread → butter), if any is free. */
+  private pairedProduct(rng: Random, taken: readonly Line[]): number | null {
+    const last = taken.at(-1);
+    if (!last) return null;
+    const partners = AFFINITY_PAIRS[this.catalogue.products[last.product]?.subcategory ?? ''];
+    if (!partners || !rng.chance(PAIR_CHANCE)) return null;
+    const members = this.catalogue.bySubcategory.get(rng.pick(partners)) ?? [];
+    const free = members.filter((m) => !taken.some((l) => l.product === m));
+    return free.length > 0 ? rng.pick(free) : null;
   }
 
   private line(rng: Random, traits: CustomerTraits, product: number): Line {

@@ -316,6 +316,25 @@ describe('generateDemoBatch consistency', () => {
     );
     expect(orphans).toEqual([]);
   });
+
+  it('plants co-purchase pairs: baskets with bread hold butter and eggs far more often than others do', () => {
+    const subcategory = new Map(valid('products').map((p) => [p.product_id, p.subcategory]));
+    const baskets = new Map<string, Set<string>>();
+    for (const t of valid('transactions')) {
+      if (Number(t.quantity) <= 0) continue;
+      const set = baskets.get(t.transaction_id) ?? new Set<string>();
+      set.add(subcategory.get(t.product_id) ?? '');
+      baskets.set(t.transaction_id, set);
+    }
+    const all = [...baskets.values()];
+    const share = (xs: Set<string>[], sub: string) => xs.filter((b) => b.has(sub)).length / xs.length;
+    const withBread = all.filter((b) => b.has('bread'));
+    const lift = share(withBread, 'butter_eggs') / share(all, 'butter_eggs');
+    expect(withBread.length).toBeGreaterThan(100);
+    expect(lift).toBeGreaterThan(1.5);
+    // An unpaired subcategory shows no such pull.
+    expect(share(withBread, 'cleaning') / share(all, 'cleaning')).toBeLessThan(1.3);
+  });
 });
 
 describe('truth.jsonl', () => {
