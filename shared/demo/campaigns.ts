@@ -1,4 +1,5 @@
 import type { ContactChannel } from '../domain/contracts/datasets';
+import { campaignActions } from './actions';
 import { SECONDS_PER_DAY } from './calendar';
 import {
   AMOUNT_OFF_MIN_BASKET_CENTS,
@@ -21,8 +22,8 @@ import type { CustomerTraits } from './world';
  * One customer's part in a past campaign: the randomised assignment, the send, and the outcome
  * drawn from the planted response model.
  *
- * Assignment: 20% control; the rest uniformly over the (offer, channel) arms whose channel the customer
- * consents to. Customers with no consent to any of the campaign's channels cannot be contacted, so
+ * Assignment: 20% control; the rest uniformly over the actions (offer × discount level × channel ×
+ * send window) whose channel the customer consents to. Customers with no consent to any of the campaign's channels cannot be contacted, so
  * they are always control: they are in the control group but not randomised, and a balance check
  * should look at customers with at least one eligible channel.
  */
@@ -31,6 +32,8 @@ export const CONTROL_SHARE = 0.2;
 /** The campaign's launch time; control contacts carry it as sent_at. */
 const LAUNCH_SECONDS = 8 * 3600;
 const SEND_SPREAD_SECONDS = 3 * 3600;
+/** A timed send goes out within the hour of its window. */
+const SEND_WINDOW_SECONDS = 3600;
 const SHOP_CLOSES_SECONDS = 21 * 3600;
 
 export interface ContactRecord {
@@ -125,18 +128,21 @@ export function runContact(
 ): ContactOutcome {
   // A stream per (campaign, customer) keeps the randomisation independent of the purchase history.
   const rng = Random.stream(seed, 'contact', plan.id, traits.index);
-  const eligible = eligibleChannels(traits, plan.channels);
-  const arms = plan.offers.flatMap((offer) => eligible.map((channel) => ({ offer, channel })));
+  const arms = campaignActions(plan.offers, eligibleChannels(traits, plan.channels));
   const control = rng.chance(CONTROL_SHARE) || arms.length === 0;
   const arm = control ? null : rng.pick(arms);
   const dayStart = plan.sendDay * SECONDS_PER_DAY;
+  const sendHour = arm?.window.hour ?? null;
   const sentAt =
     arm === null
       ? dayStart + LAUNCH_SECONDS
-      : dayStart +
-        windowSeconds(channelById(arm.channel).windowStart, '08:00') +
-        rng.int(0, SEND_SPREAD_SECONDS - 1);
-  const p = arm === null ? state.pControl : treatedProbability(traits, state, arm.offer, arm.channel);
+      : sendHour === null
+        ? dayStart +
+          windowSeconds(channelById(arm.channel).windowStart, '08:00') +
+          rng.int(0, SEND_SPREAD_SECONDS - 1)
+        : dayStart + sendHour * 3600 + rng.int(0, SEND_WINDOW_SECONDS - 1);
+  const p =
+    arm === null ? state.pControl : treatedProbability(traits, state, arm.offer, arm.channel, sendHour);
   let conversion: Basket | null = null;
   if (rng.chance(p)) {
     const minGross = Math.max(

@@ -15,6 +15,8 @@ export interface Offer {
   readonly targetCategoryName: string | null;
   /** Discount in percent of the basket; for amount_off offers the equivalent percent. */
   readonly discountPct: number;
+  /** Levels the offer may be sent at, ascending, the default (discountPct) among them. */
+  readonly discountLevels: readonly number[];
   /** Fixed amount off a qualifying basket (amount_off offers only). */
   readonly amountOffCents: number | null;
   readonly validFromDay: number;
@@ -64,6 +66,7 @@ export function demoOffers(frame: Frame, customers: number): Offer[] {
       targetCategory: categoryIndex('produce'),
       targetCategoryName: 'produce',
       discountPct: 10,
+      discountLevels: [5, 10, 15],
       amountOffCents: null,
       validFromDay: from,
       validToDay: to,
@@ -76,6 +79,7 @@ export function demoOffers(frame: Frame, customers: number): Offer[] {
       targetCategory: null,
       targetCategoryName: null,
       discountPct: 8,
+      discountLevels: [8],
       amountOffCents: 500,
       validFromDay: from,
       validToDay: to,
@@ -89,6 +93,7 @@ export function demoOffers(frame: Frame, customers: number): Offer[] {
       targetCategory: categoryIndex('snacks'),
       targetCategoryName: 'snacks',
       discountPct: 25,
+      discountLevels: [25],
       amountOffCents: null,
       validFromDay: frame.asOfDay - second - 14,
       validToDay: to,
@@ -101,6 +106,7 @@ export function demoOffers(frame: Frame, customers: number): Offer[] {
       targetCategory: null,
       targetCategoryName: null,
       discountPct: 15,
+      discountLevels: [10, 15, 20],
       amountOffCents: null,
       validFromDay: from,
       validToDay: to,

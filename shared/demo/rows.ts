@@ -49,10 +49,10 @@ export function offerRow(offer: Offer): Cell[] {
     offer.name,
     offer.kind,
     offer.targetCategoryName,
-    // No single target product; the one discount level; open to every customer.
+    // No single target product; open to every customer.
     null,
     offer.discountPct,
-    null,
+    offer.discountLevels.join(';'),
     null,
     formatDay(offer.validFromDay),
     formatDay(offer.validToDay),

@@ -1,4 +1,5 @@
 import type { TruthRecord } from '../domain/scorecard/truth-file';
+import { actionKey, campaignActions } from './actions';
 import { eligibleChannels } from './campaigns';
 import type { BasketEconomics } from './economics';
 import type { CustomerOutlook } from './history';
@@ -24,12 +25,10 @@ export function truthRecord(
   const { pControl } = state;
   const arms: Record<string, number> = {};
   const uplifts: number[] = [];
-  for (const offer of plan.offers) {
-    for (const channel of eligibleChannels(traits, plan.channels)) {
-      const u = uplift(traits, state, offer, channel);
-      uplifts.push(u);
-      arms[`${offer.id}|${channel}`] = round(Math.min(1, Math.max(0, pControl + u)), 4);
-    }
+  for (const action of campaignActions(plan.offers, eligibleChannels(traits, plan.channels))) {
+    const u = uplift(traits, state, action.offer, action.channel, action.window.hour);
+    uplifts.push(u);
+    arms[actionKey(action)] = round(Math.min(1, Math.max(0, pControl + u)), 4);
   }
   return {
     customer_id: traits.id,

@@ -1,16 +1,20 @@
 import { z } from 'zod';
-import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
+import {
+  type CampaignCatalog,
+  type CatalogChannel,
+  campaignCatalog,
+} from '../domain/catalog/campaign-catalog';
 import { offerValidOn } from '../domain/planning/action-economics';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import { arm as armSchema } from '../domain/runs/run-state';
 import { buildScorecard, type Scorecard } from '../domain/scorecard/scorecard';
 import {
-  actionOf,
   type CampaignTerms,
+  plannedActionOf,
   type TrueWorld,
   TrueWorldBuilder,
 } from '../domain/scorecard/true-world';
-import { armKey, type TruthRecord } from '../domain/scorecard/truth-file';
+import { parseArmKey, type TruthRecord } from '../domain/scorecard/truth-file';
 import type { ObjectStore } from '../ports/object-store';
 import { numberCell, readCsvObjects } from './csv-objects';
 
@@ -38,24 +42,38 @@ export interface ScoreRunInput {
 
 const modelCard = z.object({ arms: z.array(armSchema) });
 
-/** The run's campaign as the scorecard judges it: every valid offer on every channel, same limits. */
+/**
+ * The run's campaign as the scorecard judges it: any valid offer, at any of its discount levels,
+ * on any channel, in any send window the truth holds, under the run's budget and limits.
+ */
 export function campaignTerms(catalog: CampaignCatalog, budget: number, sendDate: string): CampaignTerms {
-  const offers = catalog.offers.filter((o) => offerValidOn(o, sendDate));
+  const offers = new Map(catalog.offers.filter((o) => offerValidOn(o, sendDate)).map((o) => [o.offerId, o]));
+  const channels = new Map<string, CatalogChannel>(catalog.channels.map((c) => [c.channelId, c]));
   return {
     budget,
-    arms: offers.flatMap((o) =>
-      catalog.channels.map((c) => ({
-        key: armKey(o.offerId, c.channelId),
-        offerId: o.offerId,
-        channelId: c.channelId,
-        offerKind: o.kind,
-        discountPct: o.discountPct,
-        marginRate: o.marginRate,
-        contactCost: c.costPerContact,
-      })),
-    ),
+    resolveArm: (key) => {
+      const parts = parseArmKey(key);
+      const offer = parts && offers.get(parts.offerId);
+      const channel = parts && channels.get(parts.channelId);
+      if (!parts || !offer || !channel) return undefined;
+      const levels = offer.discountLevels.length > 0 ? offer.discountLevels : [offer.discountPct];
+      if (!levels.includes(parts.discountPct)) return undefined;
+      return {
+        key,
+        offerId: offer.offerId,
+        channelId: channel.channelId,
+        offerKind: offer.kind,
+        discountPct: parts.discountPct,
+        defaultLevel: parts.discountPct === offer.discountPct,
+        window: parts.window,
+        marginRate: offer.marginRate,
+        contactCost: channel.costPerContact,
+      };
+    },
     channelCapacity: new Map(catalog.channels.map((c) => [c.channelId, c.capacityPerDay])),
-    offerCapacity: new Map(offers.flatMap((o) => (o.maxVolume === null ? [] : [[o.offerId, o.maxVolume]]))),
+    offerCapacity: new Map(
+      [...offers.values()].flatMap((o) => (o.maxVolume === null ? [] : [[o.offerId, o.maxVolume]])),
+    ),
   };
 }
 
@@ -73,13 +91,15 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
   for await (const row of readCsvObjects(deps.store, ref(keys.plan))) {
     if (row.decision === 'holdout') heldOut.add(row.customer_id ?? '');
   }
-  const targeted: { customerId: string; key: string }[] = [];
+  const targeted: { customerId: string; offerId: string; channelId: string; discountPct: number }[] = [];
   for await (const row of readCsvObjects(deps.store, ref(input.planKey ?? keys.plan))) {
-    if (row.decision === 'target')
-      targeted.push({
-        customerId: row.customer_id ?? '',
-        key: armKey(row.offer_id ?? '', row.channel_id ?? ''),
-      });
+    if (row.decision !== 'target') continue;
+    targeted.push({
+      customerId: row.customer_id ?? '',
+      offerId: row.offer_id ?? '',
+      channelId: row.channel_id ?? '',
+      discountPct: numberCell(row.discount_pct),
+    });
   }
 
   const builder = new TrueWorldBuilder(
@@ -93,7 +113,15 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
   let unmatched = 0;
   for (const t of targeted) {
     const customer = world.customerIndex.get(t.customerId);
-    const action = customer === undefined ? -1 : actionOf(world, customer, t.key);
+    // A plan without a discount level sends the offer's default; none names a send window.
+    const action =
+      customer === undefined
+        ? -1
+        : plannedActionOf(world, customer, {
+            offerId: t.offerId,
+            channelId: t.channelId,
+            ...(Number.isFinite(t.discountPct) ? { discountPct: t.discountPct } : {}),
+          });
     if (customer === undefined || action < 0) unmatched += 1;
     else choice[customer] = action;
   }
@@ -124,7 +152,8 @@ async function readEstimates(deps: ScoreRunDeps, world: TrueWorld, runId: string
     if (customer === undefined) continue;
     pControl[customer] = numberCell(row.p_control, Number.NaN);
     card.arms.forEach((a, i) => {
-      const action = actionOf(world, customer, armKey(a.offerId, a.channelId));
+      // The model scores an offer on a channel: the action it stands for is the one a plan sends.
+      const action = plannedActionOf(world, customer, { offerId: a.offerId, channelId: a.channelId });
       if (action >= 0) pTreated[action] = numberCell(row[`p_arm_${i + 1}`], Number.NaN);
     });
   }

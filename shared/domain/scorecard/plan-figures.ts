@@ -28,7 +28,7 @@ export function planFigures(world: TrueWorld, choice: Choice): PlanFigures {
     const action = choice[i] as number;
     if (action < 0) continue;
     const o = trueOutcome(world, i, action);
-    const arm = world.terms.arms[world.actionArm[action] as number];
+    const arm = world.arms[world.actionArm[action] as number];
     contacted += 1;
     conversions += o.incrementalConversions;
     revenue += o.incrementalRevenue;

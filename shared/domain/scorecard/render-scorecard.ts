@@ -93,6 +93,7 @@ export function renderScorecardHtml(card: Scorecard, title: string): string {
       ? `The oracle is the allocator solved on the true model to a certified gap of ${(oracle.certificate.gap * 100).toFixed(4)}% (dual bound ${money(oracle.certificate.dualBound)}).`
       : '',
     `Past ${money(card.saturationBudget)} of spend more budget buys nothing: every profitable action is taken.`,
+    "An action is an offer at a discount level, on a channel, in a send window. A plan that names no level sends the default one, and every plan that names no window sends in the channel's first; the oracle chooses both.",
     'Baselines are handed the true signals they rank by (true propensity, churn risk and value); the engine is not.',
     card.engine && card.engine.unmatched > 0
       ? `${card.engine.unmatched} targeted rows of the plan name a customer or action the truth does not know; they are left out of its figures.`

@@ -68,7 +68,7 @@ function fillInOrder(
     const customer = order[k] as number;
     const action = actionFor(customer);
     if (action < 0) continue;
-    const arm = world.terms.arms[world.actionArm[action] as number];
+    const arm = world.arms[world.actionArm[action] as number];
     if (!arm) continue;
     const spend = trueOutcome(world, customer, action).spend;
     if (spend > left) continue;
@@ -92,15 +92,22 @@ function byScore(world: TrueWorld, score: (customer: number) => number): Int32Ar
   return order.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
 }
 
-/** The customer's action on `offerId` over their cheapest channel, or -1. */
+/**
+ * The customer's action on `offerId` at its default level over their cheapest channel, in that
+ * channel's first send window: what a rule that names only an offer sends. -1 when none.
+ */
 function cheapestActionOf(world: TrueWorld, customer: number, offerId: string): number {
   let best = -1;
-  let bestCost = Number.POSITIVE_INFINITY;
   for (let a = world.actionStart[customer] as number; a < (world.actionStart[customer + 1] as number); a++) {
-    const arm = world.terms.arms[world.actionArm[a] as number];
-    if (arm?.offerId === offerId && arm.contactCost < bestCost) {
+    const arm = world.arms[world.actionArm[a] as number];
+    if (arm?.offerId !== offerId || !arm.defaultLevel) continue;
+    const incumbent = best < 0 ? undefined : world.arms[world.actionArm[best] as number];
+    if (
+      !incumbent ||
+      arm.contactCost < incumbent.contactCost ||
+      (arm.contactCost === incumbent.contactCost && arm.window < incumbent.window)
+    ) {
       best = a;
-      bestCost = arm.contactCost;
     }
   }
   return best;
@@ -111,7 +118,7 @@ function broadcastOffer(world: TrueWorld): string {
   const reach = new Map<string, Set<number>>();
   for (let i = 0; i < world.customerIds.length; i++) {
     for (let a = world.actionStart[i] as number; a < (world.actionStart[i + 1] as number); a++) {
-      const offerId = world.terms.arms[world.actionArm[a] as number]?.offerId ?? '';
+      const offerId = world.arms[world.actionArm[a] as number]?.offerId ?? '';
       const customers = reach.get(offerId) ?? new Set<number>();
       customers.add(i);
       reach.set(offerId, customers);
@@ -119,7 +126,7 @@ function broadcastOffer(world: TrueWorld): string {
   }
   let best = '';
   let bestReach = -1;
-  for (const arm of world.terms.arms) {
+  for (const arm of world.arms) {
     const r = reach.get(arm.offerId)?.size ?? 0;
     if (r > bestReach) {
       best = arm.offerId;
@@ -176,10 +183,10 @@ export function trueAllocationProblem(
   world: TrueWorld,
   budget: number,
 ): { problem: AllocationProblem; optionAction: Int32Array } {
-  const channels = [...new Set(world.terms.arms.map((a) => a.channelId))];
-  const offers = [...new Set(world.terms.arms.map((a) => a.offerId))];
-  const channelAt = world.terms.arms.map((a) => channels.indexOf(a.channelId));
-  const offerAt = world.terms.arms.map((a) => offers.indexOf(a.offerId));
+  const channels = [...new Set(world.arms.map((a) => a.channelId))];
+  const offers = [...new Set(world.arms.map((a) => a.offerId))];
+  const channelAt = world.arms.map((a) => channels.indexOf(a.channelId));
+  const offerAt = world.arms.map((a) => offers.indexOf(a.offerId));
   const n = world.customerIds.length;
   const optionStart = new Int32Array(n + 1);
   const actions: number[] = [];
@@ -284,7 +291,7 @@ export function strategyPlanner(
       };
     } else {
       const rates = tierRates(world);
-      const retentionOffer = world.terms.arms.find((a) => a.offerKind === RETENTION_KIND)?.offerId;
+      const retentionOffer = world.arms.find((a) => a.offerKind === RETENTION_KIND)?.offerId;
       made = {
         order: byScore(
           world,

@@ -1,20 +1,28 @@
 import type { TruthRecord } from './truth-file';
 
-/** An action the campaign may take: an offer on a channel, with the business's economics. */
+/**
+ * An action the campaign may take: an offer at a discount level, on a channel, in a send window,
+ * with the business's economics.
+ */
 export interface ScorecardArm {
   readonly key: string;
   readonly offerId: string;
   readonly channelId: string;
   readonly offerKind: string;
   readonly discountPct: number;
+  /** Whether discountPct is the offer's default level, the one a plan that names no level sends. */
+  readonly defaultLevel: boolean;
+  /** `HH:MM` of the send, or `any`; a plan that names no window sends in the channel's first. */
+  readonly window: string;
   /** Margin earned on a response's revenue. */
   readonly marginRate: number;
   readonly contactCost: number;
 }
 
-/** The campaign every strategy is judged under: its actions, budget and capacities. */
+/** The campaign every strategy is judged under: what it may do, its budget and capacities. */
 export interface CampaignTerms {
-  readonly arms: readonly ScorecardArm[];
+  /** The arm of a truth key, or undefined when the campaign cannot take that action. */
+  readonly resolveArm: (key: string) => ScorecardArm | undefined;
   readonly budget: number;
   /** Max customers per channel, by channel id; absent = unlimited. */
   readonly channelCapacity: ReadonlyMap<string, number>;
@@ -29,6 +37,8 @@ export interface CampaignTerms {
  */
 export interface TrueWorld {
   readonly terms: CampaignTerms;
+  /** The actions the truth holds that the campaign can take. */
+  readonly arms: readonly ScorecardArm[];
   readonly customerIds: readonly string[];
   readonly customerIndex: ReadonlyMap<string, number>;
   readonly pControl: Float64Array;
@@ -40,7 +50,7 @@ export interface TrueWorld {
   readonly churn90: Float64Array;
   readonly value180: Float64Array;
   readonly actionStart: Int32Array;
-  /** Per action: index into terms.arms. */
+  /** Per action: index into arms. */
   readonly actionArm: Int32Array;
   readonly pTreated: Float64Array;
   /** Truth arms the campaign terms do not offer (e.g. an offer no longer valid), left out. */
@@ -58,7 +68,7 @@ export interface TrueOutcome {
 }
 
 export function trueOutcome(world: TrueWorld, customer: number, action: number): TrueOutcome {
-  const arm = world.terms.arms[world.actionArm[action] as number] as ScorecardArm;
+  const arm = world.arms[world.actionArm[action] as number] as ScorecardArm;
   const pTreated = world.pTreated[action] as number;
   const value = world.value[customer] as number;
   const uplift = pTreated - (world.pControl[customer] as number);
@@ -77,7 +87,8 @@ export function trueOutcome(world: TrueWorld, customer: number, action: number):
  * contact (e.g. leaving out the run's holdout group).
  */
 export class TrueWorldBuilder {
-  private readonly armIndex: Map<string, number>;
+  private readonly armIndex = new Map<string, number>();
+  private readonly arms: ScorecardArm[] = [];
   private readonly unknownArms = new Set<string>();
   private readonly ids: string[] = [];
   private readonly columns = {
@@ -96,8 +107,19 @@ export class TrueWorldBuilder {
   public constructor(
     private readonly terms: CampaignTerms,
     private readonly population?: (customerId: string) => boolean,
-  ) {
-    this.armIndex = new Map(terms.arms.map((a, i) => [a.key, i]));
+  ) {}
+
+  private armOf(key: string): number | undefined {
+    const known = this.armIndex.get(key);
+    if (known !== undefined || this.unknownArms.has(key)) return known;
+    const arm = this.terms.resolveArm(key);
+    if (!arm) {
+      this.unknownArms.add(key);
+      return undefined;
+    }
+    this.arms.push(arm);
+    this.armIndex.set(key, this.arms.length - 1);
+    return this.arms.length - 1;
   }
 
   public add(r: TruthRecord): void {
@@ -112,11 +134,8 @@ export class TrueWorldBuilder {
     c.churn.push(r.churn_90d);
     c.value180.push(r.value_180d);
     for (const [key, p] of Object.entries(r.arms)) {
-      const arm = this.armIndex.get(key);
-      if (arm === undefined) {
-        this.unknownArms.add(key);
-        continue;
-      }
+      const arm = this.armOf(key);
+      if (arm === undefined) continue;
       this.actionArm.push(arm);
       this.pTreated.push(p);
     }
@@ -129,6 +148,7 @@ export class TrueWorldBuilder {
     if (customerIndex.size !== ids.length) throw new Error('the truth file lists a customer twice');
     return {
       terms: this.terms,
+      arms: this.arms,
       customerIds: ids,
       customerIndex,
       pControl: Float64Array.from(c.pControl),
@@ -160,7 +180,40 @@ export function buildTrueWorld(
 export function actionOf(world: TrueWorld, customer: number, key: string): number {
   const end = world.actionStart[customer + 1] as number;
   for (let a = world.actionStart[customer] as number; a < end; a++) {
-    if (world.terms.arms[world.actionArm[a] as number]?.key === key) return a;
+    if (world.arms[world.actionArm[a] as number]?.key === key) return a;
   }
   return -1;
+}
+
+/**
+ * The action a plan that names an offer and a channel sends: at `discountPct` (the offer's
+ * default level when not given), in the channel's first send window. -1 when there is none.
+ */
+export function plannedActionOf(
+  world: TrueWorld,
+  customer: number,
+  plan: { readonly offerId: string; readonly channelId: string; readonly discountPct?: number },
+): number {
+  let best = -1;
+  let bestWindow = '';
+  const end = world.actionStart[customer + 1] as number;
+  for (let a = world.actionStart[customer] as number; a < end; a++) {
+    const arm = world.arms[world.actionArm[a] as number];
+    if (!arm || arm.offerId !== plan.offerId || arm.channelId !== plan.channelId) continue;
+    if (plan.discountPct === undefined ? !arm.defaultLevel : arm.discountPct !== plan.discountPct) continue;
+    if (best < 0 || arm.window < bestWindow) {
+      best = a;
+      bestWindow = arm.window;
+    }
+  }
+  return best;
+}
+
+/** Terms over a fixed list of arms, e.g. for a world built in code. */
+export function termsOfArms(
+  arms: readonly ScorecardArm[],
+  limits: Omit<CampaignTerms, 'resolveArm'>,
+): CampaignTerms {
+  const byKey = new Map(arms.map((a) => [a.key, a]));
+  return { ...limits, resolveArm: (key) => byKey.get(key) };
 }

@@ -12,7 +12,10 @@ export const truthRecord = z.object({
   p_control: probability,
   /** Expected revenue of the customer's converting basket, in the batch currency. */
   value_of_response: z.number().nonnegative(),
-  /** `'<offer_id>|<channel_id>'` → probability of converting when sent that arm. */
+  /**
+   * `'<offer_id>|<channel_id>|<discount_pct>|<send window>'` → probability of converting when sent
+   * that action; the window is `HH:MM`, or `any` for channels that are not timed.
+   */
   arms: z.record(z.string(), probability),
   /** Days since the last basket on the send day; null when the customer never bought. */
   recency_days: z.number().nonnegative().nullable(),
@@ -27,7 +30,23 @@ export const truthRecord = z.object({
 });
 export type TruthRecord = z.infer<typeof truthRecord>;
 
-/** The key of an arm in truth.jsonl and in the scorecard. */
-export function armKey(offerId: string, channelId: string): string {
-  return `${offerId}|${channelId}`;
+export interface ActionKeyParts {
+  readonly offerId: string;
+  readonly channelId: string;
+  readonly discountPct: number;
+  readonly window: string;
+}
+
+/** The key of an action in truth.jsonl and in the scorecard. */
+export function armKey(parts: ActionKeyParts): string {
+  return `${parts.offerId}|${parts.channelId}|${parts.discountPct}|${parts.window}`;
+}
+
+/** The parts of an action key, or undefined when it is not one. */
+export function parseArmKey(key: string): ActionKeyParts | undefined {
+  const [offerId, channelId, level, window, ...rest] = key.split('|');
+  const discountPct = Number(level);
+  if (!offerId || !channelId || !level || !window || rest.length > 0 || !Number.isFinite(discountPct))
+    return undefined;
+  return { offerId, channelId, discountPct, window };
 }

@@ -210,7 +210,8 @@ describe('generateDemoBatch consistency', () => {
         continue;
       }
       expect(consents(customer, c.channel_id)).toBe(true);
-      expect(c.discount_pct).toBe(offers.get(c.offer_id)?.discount_pct);
+      // Sent at one of the offer's levels, randomised like the offer and the channel.
+      expect(offers.get(c.offer_id)?.discount_levels.split(';')).toContain(c.discount_pct);
       const offer = offers.get(c.offer_id);
       expect(
         offer && offer.valid_from <= c.sent_at.slice(0, 10) && c.sent_at.slice(0, 10) <= offer.valid_to,
@@ -351,17 +352,31 @@ describe('truth.jsonl', () => {
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as Truth);
 
-  it('describes every valid customer once, with one arm per valid offer and consented channel', () => {
+  it('describes every valid customer once, with one action per valid offer, level, consented channel and send window', () => {
     const records = truth();
     const customers = new Map(valid('customers').map((c) => [c.customer_id, c]));
     expect(records.map((t) => t.customer_id).sort()).toEqual([...customers.keys()].sort());
     const sendDate = batch.manifest.campaign?.sendDate ?? '';
     const offers = valid('offers').filter((o) => o.valid_from <= sendDate && sendDate <= o.valid_to);
-    const channels = valid('channels').map((c) => c.channel_id);
+    // Timed sends at 09:00, 12:00 or 18:00 inside the channel's window; letters are not timed.
+    const windows = new Map(
+      valid('channels').map((c) => [
+        c.channel_id,
+        c.send_window_start === ''
+          ? ['any']
+          : ['09:00', '12:00', '18:00'].filter((w) => c.send_window_start <= w && w < c.send_window_end),
+      ]),
+    );
     const wrong = records.filter((t) => {
       const customer = customers.get(t.customer_id);
       const expected = offers.flatMap((o) =>
-        channels.filter((ch) => consents(customer, ch)).map((ch) => `${o.offer_id}|${ch}`),
+        o.discount_levels
+          .split(';')
+          .flatMap((level) =>
+            [...windows]
+              .filter(([ch]) => consents(customer, ch))
+              .flatMap(([ch, ws]) => ws.map((w) => `${o.offer_id}|${ch}|${level}|${w}`)),
+          ),
       );
       const probabilities = [t.p_control, ...Object.values(t.arms)];
       return (

@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { planFigures } from '#shared/domain/scorecard/plan-figures';
 import { buildScorecard } from '#shared/domain/scorecard/scorecard';
 import { STRATEGIES, strategyPlanner } from '#shared/domain/scorecard/strategies';
-import { actionOf, buildTrueWorld, type TrueWorld, trueOutcome } from '#shared/domain/scorecard/true-world';
+import {
+  actionOf,
+  buildTrueWorld,
+  plannedActionOf,
+  type TrueWorld,
+  trueOutcome,
+} from '#shared/domain/scorecard/true-world';
 import type { TruthRecord } from '#shared/domain/scorecard/truth-file';
-import { ARMS, randomWorld, terms } from './world-fixture';
+import { arm, randomWorld, terms } from './world-fixture';
 
 const record = (id: string, pControl: number, value: number, arms: Record<string, number>): TruthRecord => ({
   customer_id: id,
@@ -43,8 +49,8 @@ function bruteForceOptimum(world: TrueWorld): number {
 
 describe('trueOutcome', () => {
   it('values an action by the planted uplift, paying the discount to every redeemer and the contact', () => {
-    const world = buildTrueWorld([record('A', 0.1, 50, { 'pct10|email': 0.3 })], terms(100));
-    const o = trueOutcome(world, 0, actionOf(world, 0, 'pct10|email'));
+    const world = buildTrueWorld([record('A', 0.1, 50, { 'pct10|email|10|09:00': 0.3 })], terms(100));
+    const o = trueOutcome(world, 0, actionOf(world, 0, 'pct10|email|10|09:00'));
     // uplift 0.2 × 50 × margin 0.35 = 3.5; discount 0.3 × 10% × 50 = 1.5; contact 0.02.
     expect(o.incrementalConversions).toBeCloseTo(0.2, 12);
     expect(o.incrementalRevenue).toBeCloseTo(10, 12);
@@ -54,18 +60,51 @@ describe('trueOutcome', () => {
 
   it('leaves out arms the campaign does not offer, and names them', () => {
     const world = buildTrueWorld(
-      [record('A', 0.1, 50, { 'pct10|email': 0.3, 'gone|email': 0.9 })],
+      [record('A', 0.1, 50, { 'pct10|email|10|09:00': 0.3, 'gone|email|5|09:00': 0.9 })],
       terms(100),
     );
     expect(world.pTreated.length).toBe(1);
-    expect(world.unknownArms).toEqual(['gone|email']);
+    expect(world.unknownArms).toEqual(['gone|email|5|09:00']);
+  });
+});
+
+describe('plannedActionOf', () => {
+  it("sends a plan's offer at the level it names, else the default, in the channel's first window", () => {
+    const at = (level: number, window: string, defaultLevel: boolean) => ({
+      ...arm('pct', 'email', 'percent_off', level, 0.02),
+      key: `pct|email|${level}|${window}`,
+      defaultLevel,
+      window,
+    });
+    const arms = [
+      at(10, '18:00', true),
+      at(10, '09:00', true),
+      at(15, '09:00', false),
+      at(15, '12:00', false),
+    ];
+    const world = buildTrueWorld(
+      [record('A', 0.1, 50, Object.fromEntries(arms.map((a, k) => [a.key, 0.2 + k / 100])))],
+      terms(100, {}, arms),
+    );
+    const keyOf = (action: number) => world.arms[world.actionArm[action] ?? -1]?.key;
+    expect(keyOf(plannedActionOf(world, 0, { offerId: 'pct', channelId: 'email' }))).toBe(
+      'pct|email|10|09:00',
+    );
+    expect(keyOf(plannedActionOf(world, 0, { offerId: 'pct', channelId: 'email', discountPct: 15 }))).toBe(
+      'pct|email|15|09:00',
+    );
+    expect(plannedActionOf(world, 0, { offerId: 'pct', channelId: 'sms' })).toBe(-1);
+    expect(plannedActionOf(world, 0, { offerId: 'pct', channelId: 'email', discountPct: 20 })).toBe(-1);
   });
 });
 
 describe('planFigures', () => {
   it('names every limit a plan breaks under the true spend', () => {
     const world = buildTrueWorld(
-      [record('A', 0.1, 50, { 'pct10|email': 0.3 }), record('B', 0.1, 50, { 'pct10|email': 0.3 })],
+      [
+        record('A', 0.1, 50, { 'pct10|email|10|09:00': 0.3 }),
+        record('B', 0.1, 50, { 'pct10|email|10|09:00': 0.3 }),
+      ],
       terms(2, { channelCapacity: new Map([['email', 1]]) }),
     );
     const f = planFigures(world, Int32Array.from([0, 1]));
@@ -134,12 +173,16 @@ describe('strategies', () => {
 
   it('targets by each rule: propensity takes the likeliest buyers, RFM the best customers, expected value the retention offer', () => {
     const base = (id: string, over: Partial<TruthRecord>): TruthRecord => ({
-      ...record(id, 0.05, 40, { 'pct10|email': 0.1, 'winback|email': 0.08, 'info|push': 0.06 }),
+      ...record(id, 0.05, 40, {
+        'pct10|email|10|09:00': 0.1,
+        'winback|email|15|09:00': 0.08,
+        'info|push|0|09:00': 0.06,
+      }),
       ...over,
     });
     const records = [
       base('low', { recency_days: 300, frequency_365: 1, monetary_365: 20, churn_90d: 0.9, value_180d: 10 }),
-      base('likely', { arms: { 'pct10|email': 0.9, 'winback|email': 0.1 } }),
+      base('likely', { arms: { 'pct10|email|10|09:00': 0.9, 'winback|email|15|09:00': 0.1 } }),
       base('best', {
         recency_days: 1,
         frequency_365: 50,
@@ -163,12 +206,12 @@ describe('strategies', () => {
     const chosen = (name: (typeof STRATEGIES)[number]) => {
       const choice = plan(name, 1000).choice;
       const i = choice.findIndex((a) => a >= 0);
-      return `${world.customerIds[i]}:${ARMS[world.actionArm[choice[i] ?? 0] ?? 0]?.key}`;
+      return `${world.customerIds[i]}:${world.arms[world.actionArm[choice[i] ?? 0] ?? 0]?.key}`;
     };
-    expect(chosen('propensity')).toBe('likely:pct10|email');
-    expect(chosen('rfm')).toBe('best:pct10|email');
-    expect(chosen('expected_value')).toBe('at-risk:winback|email');
-    expect(chosen('broadcast')).toBe('low:pct10|email');
+    expect(chosen('propensity')).toBe('likely:pct10|email|10|09:00');
+    expect(chosen('rfm')).toBe('best:pct10|email|10|09:00');
+    expect(chosen('expected_value')).toBe('at-risk:winback|email|15|09:00');
+    expect(chosen('broadcast')).toBe('low:pct10|email|10|09:00');
   });
 });
 

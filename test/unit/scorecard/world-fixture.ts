@@ -5,6 +5,7 @@ import {
   type CampaignTerms,
   type ScorecardArm,
   type TrueWorld,
+  termsOfArms,
 } from '#shared/domain/scorecard/true-world';
 import type { TruthRecord } from '#shared/domain/scorecard/truth-file';
 
@@ -24,18 +25,24 @@ export function arm(
   contactCost: number,
 ): ScorecardArm {
   return {
-    key: `${offerId}|${channelId}`,
+    key: `${offerId}|${channelId}|${discountPct}|09:00`,
     offerId,
     channelId,
     offerKind,
     discountPct,
+    defaultLevel: true,
+    window: '09:00',
     marginRate: 0.35,
     contactCost,
   };
 }
 
-export function terms(budget: number, overrides: Partial<CampaignTerms> = {}): CampaignTerms {
-  return { arms: ARMS, budget, channelCapacity: new Map(), offerCapacity: new Map(), ...overrides };
+export function terms(
+  budget: number,
+  overrides: Partial<Omit<CampaignTerms, 'resolveArm'>> = {},
+  arms: readonly ScorecardArm[] = ARMS,
+): CampaignTerms {
+  return termsOfArms(arms, { budget, channelCapacity: new Map(), offerCapacity: new Map(), ...overrides });
 }
 
 /**
@@ -72,7 +79,7 @@ export function randomWorld(
   customers: number,
   seed: number,
   budget: number,
-  overrides?: Partial<CampaignTerms>,
+  overrides?: Partial<Omit<CampaignTerms, 'resolveArm'>>,
 ): TrueWorld {
   return buildTrueWorld(randomTruth(customers, seed), terms(budget, overrides));
 }

@@ -26,7 +26,10 @@ const offer = (offerId: string, kind: string, discountPct: number, validTo = '20
 
 const CATALOG: CampaignCatalog = {
   asOf: '2026-11-01',
-  offers: [offer('O-PCT', 'percent_off', 10), offer('O-OLD', 'percent_off', 20, '2026-10-01')],
+  offers: [
+    { ...offer('O-PCT', 'percent_off', 10), discountLevels: [5, 10] },
+    offer('O-OLD', 'percent_off', 20, '2026-10-01'),
+  ],
   channels: [
     { channelId: 'email', costPerContact: 0.02, capacityPerDay: 100 },
     { channelId: 'sms', costPerContact: 0.06, capacityPerDay: 1 },
@@ -70,10 +73,26 @@ async function lakeWith(plan: string, scores: string): Promise<InMemoryObjectSto
 }
 
 describe('campaignTerms', () => {
-  it('offers every valid offer on every channel, with the run budget and channel capacities', () => {
+  it('takes any valid offer at any of its levels on any channel and window, with the run budget and capacities', () => {
     const terms = campaignTerms(CATALOG, 500, '2026-11-08');
-    expect(terms.arms.map((a) => a.key)).toEqual(['O-PCT|email', 'O-PCT|sms']);
-    expect(terms.arms[0]).toMatchObject({ discountPct: 10, marginRate: 0.4, contactCost: 0.02 });
+    expect(terms.resolveArm('O-PCT|email|10|09:00')).toMatchObject({
+      offerId: 'O-PCT',
+      channelId: 'email',
+      discountPct: 10,
+      defaultLevel: true,
+      window: '09:00',
+      marginRate: 0.4,
+      contactCost: 0.02,
+    });
+    expect(terms.resolveArm('O-PCT|sms|5|any')).toMatchObject({
+      discountPct: 5,
+      defaultLevel: false,
+      window: 'any',
+    });
+    // A level the offer does not allow, an offer no longer valid, an unknown channel, not a key.
+    for (const key of ['O-PCT|email|20|09:00', 'O-OLD|email|20|09:00', 'O-PCT|fax|10|09:00', 'O-PCT|email']) {
+      expect(terms.resolveArm(key), key).toBeUndefined();
+    }
     expect(terms.channelCapacity.get('sms')).toBe(1);
     expect(terms.budget).toBe(500);
   });
@@ -102,11 +121,15 @@ describe('scoreRunAgainstTruth', () => {
         sendDate: '2026-11-08',
         seed: 1,
         truth: records([
-          truth('A', { 'O-PCT|email': 0.5 }),
-          truth('B', { 'O-PCT|email': 0.9 }),
+          truth('A', { 'O-PCT|email|10|09:00': 0.5 }),
+          truth('B', { 'O-PCT|email|10|09:00': 0.9 }),
           // C cannot receive sms (no consent): the plan's row for C is not judged.
-          truth('C', { 'O-PCT|email': 0.3 }),
-          truth('E', { 'O-PCT|email': 0.2, 'O-PCT|sms': 0.25, 'O-OLD|email': 0.9 }),
+          truth('C', { 'O-PCT|email|10|09:00': 0.3 }),
+          truth('E', {
+            'O-PCT|email|10|09:00': 0.2,
+            'O-PCT|sms|10|09:00': 0.25,
+            'O-OLD|email|20|09:00': 0.9,
+          }),
         ]),
       },
     );
@@ -116,7 +139,7 @@ describe('scoreRunAgainstTruth', () => {
     expect(card.engine?.figures.contacted).toBe(1);
     // A on e-mail: uplift 0.4 × 50 × 0.4 − 0.5 × 10% × 50 − 0.02.
     expect(card.engine?.figures.incrementalProfit).toBeCloseTo(8 - 2.5 - 0.02, 9);
-    expect(card.unknownArms).toEqual(['O-OLD|email']);
+    expect(card.unknownArms).toEqual(['O-OLD|email|20|09:00']);
     // Scores: arm 2 is O-PCT|email, arm 1 O-PCT|sms; A's e-mail estimate is 0.5, E's sms 0.25.
     expect(card.model?.scoredActions).toBe(4);
     expect(card.model?.calibrationError).toBeCloseTo(
@@ -145,9 +168,9 @@ describe('scoreRunAgainstTruth', () => {
         planKey: 'mine.csv',
         planLabel: 'my plan',
         truth: records([
-          truth('A', { 'O-PCT|email': 0.5 }),
-          truth('B', { 'O-PCT|email': 0.9 }),
-          truth('C', { 'O-PCT|email': 0.3 }),
+          truth('A', { 'O-PCT|email|10|09:00': 0.5 }),
+          truth('B', { 'O-PCT|email|10|09:00': 0.9 }),
+          truth('C', { 'O-PCT|email|10|09:00': 0.3 }),
         ]),
       },
     );
