@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { dayOfIsoDate, isoDateOfDay } from '../calendar';
 
 /**
  * Feature SQL lives in `./sql/*.sql` and is rendered here. Placeholders are filled only with
@@ -16,6 +17,7 @@ export const SQL_FILES = [
   'offer-economics',
   'channels',
   'dataset-counts',
+  'customer-labels',
 ] as const;
 export type SqlFile = (typeof SQL_FILES)[number];
 
@@ -126,4 +128,20 @@ export const featureQueries = {
   datasetCounts(params: QueryParameters): string {
     return render(loadSql('dataset-counts'), { run_id: queryParameters.parse(params).runId });
   },
+  /** Churn and value labels of every customer at the cut-off `asOf` (see customer-labels.sql). */
+  customerLabels(params: QueryParameters): string {
+    const p = queryParameters.parse(params);
+    const cutOff = dayOfIsoDate(p.asOf);
+    return render(loadSql('customer-labels'), {
+      run_id: p.runId,
+      as_of: p.asOf,
+      churn_end: isoDateOfDay(cutOff + LABEL_WINDOWS.churnDays),
+      churn_last: isoDateOfDay(cutOff + LABEL_WINDOWS.churnDays - 1),
+      value_end: isoDateOfDay(cutOff + LABEL_WINDOWS.valueDays),
+      value_last: isoDateOfDay(cutOff + LABEL_WINDOWS.valueDays - 1),
+    });
+  },
 };
+
+/** Label windows after a cut-off: churn is no purchase in 90 days, value the revenue in 180. */
+export const LABEL_WINDOWS = { churnDays: 90, valueDays: 180 } as const;

@@ -15,6 +15,7 @@ const QUERIES: Record<string, string> = {
   offerEconomics: featureQueries.offerEconomics(PARAMS),
   channels: featureQueries.channels(PARAMS),
   datasetCounts: featureQueries.datasetCounts(PARAMS),
+  customerLabels: featureQueries.customerLabels(PARAMS),
 };
 
 /** The SQL without `--` comments (the rendered queries hold no `--` inside string literals). */

@@ -320,6 +320,14 @@ describe('result types', () => {
     });
   }
 
+  it('customerLabels: the churn label is an integer and the value a double', async () => {
+    expect(await lake.types(featureQueries.customerLabels({ ...PARAMS, asOf: '2025-09-01' }))).toEqual({
+      customer_id: 'VARCHAR',
+      churned_90d: 'INTEGER',
+      value_180d: 'DOUBLE',
+    });
+  });
+
   it('trainingSet: the label is a number and the assignment text', async () => {
     const types = await lake.types(trainingSql);
     expect(types).toMatchObject({ converted: 'INTEGER', response_revenue: 'DOUBLE', assignment: 'VARCHAR' });
@@ -383,6 +391,7 @@ function allQueries(): Record<string, string> {
     offerEconomics: featureQueries.offerEconomics(PARAMS),
     channels: featureQueries.channels(PARAMS),
     datasetCounts: featureQueries.datasetCounts(PARAMS),
+    customerLabels: featureQueries.customerLabels({ ...PARAMS, asOf: '2025-09-01' }),
   };
 }
 
@@ -440,5 +449,37 @@ describe('point in time', () => {
     const data = handCheckedLake();
     data.transactions = data.transactions.map((t) => (t.line_id === 'L3' ? { ...t, quantity: 2 } : t));
     expect(await withLake(data, k1)).not.toEqual(await k1(lake));
+  });
+});
+
+describe('customerLabels', () => {
+  const labels = async (asOf: string) =>
+    byId(await lake.numericRows(featureQueries.customerLabels({ ...PARAMS, asOf })), 'customer_id');
+
+  it('churn: no purchase in the 90 days from the cut-off; value: net revenue in the 180 days from it', async () => {
+    // Cut-off 2025-09-01: churn window to 2025-11-29, value window to 2026-02-27, both inside the data
+    // (last transaction 2026-03-01).
+    const at = await labels('2025-09-01');
+    expect([...at.keys()]).toEqual(['C1', 'C2', 'C3']);
+    // C1's next purchase is T2 on 2025-12-01, after the churn window.
+    expect(at.get('C1')).toMatchObject({ churned_90d: 1 });
+    // C1 in the value window: T2 20 + T1 (2 × 10 + 20 − 5) − the T3 return of 10 = 45; the other
+    // run's 100 units on 2026-02-27 are not this run's.
+    expect(at.get('C1')?.value_180d).toBeCloseTo(45, 9);
+    // C2's first purchase, on 2026-02-28 23:59:59, is one second after the value window ends.
+    expect(at.get('C2')).toMatchObject({ churned_90d: 1, value_180d: 0 });
+    expect(at.get('C3')).toMatchObject({ churned_90d: 1, value_180d: 0 });
+  });
+
+  it('a purchase inside the churn window means not churned', async () => {
+    const at = await labels('2025-11-15');
+    expect(at.get('C1')).toMatchObject({ churned_90d: 0 });
+  });
+
+  it('leaves a label NULL when the data does not reach the end of its window', async () => {
+    // 2025-11-15 + 180 days runs past the last transaction; at the run's own cut-off both do.
+    expect((await labels('2025-11-15')).get('C1')?.value_180d).toBeNull();
+    const atRunCutOff = await labels(AS_OF);
+    expect(atRunCutOff.get('C1')).toMatchObject({ churned_90d: null, value_180d: null });
   });
 });
