@@ -85,6 +85,59 @@ describe('customerFeatures: hand-checked values as of the cut-off', () => {
     });
   });
 
+  it('C1: the 30- and 180-day windows, purchase rhythm, basket size, channel and timing mix', () => {
+    const c1 = rows.get('C1') ?? {};
+    expect(c1).toMatchObject({
+      frequency_30: 1, // T1
+      monetary_30: 25, // 20 + 15 - 10
+      frequency_180: 2, // T1, T2
+      monetary_180: 45,
+      basket_lines_mean: 1.5, // 3 purchase lines (L1, L2, L3) over 2 receipts in the year
+      otc_share: 0.25, // the L4 return at the counter, of 4 lines
+      weekend_share: 0, // Monday 2025-12-01, Friday 2026-02-20, Wednesday 2026-02-25
+      mean_hour_365: 11, // 15, 10, 10, 9
+      home_branch: null, // no line names a branch
+      is_inactive: false,
+      is_otc_only: false,
+    });
+    // Purchase days 2025-02-01, 2025-12-01, 2026-02-20: gaps of 303 and 81 days.
+    expect(c1.inter_purchase_mean_days).toBe(192);
+    expect(c1.inter_purchase_sd_days).toBeCloseTo(Math.sqrt(((303 - 192) ** 2 + (81 - 192) ** 2) / 1), 9);
+  });
+
+  it('lifecycle flags: no purchase for 180 days is inactive; the top tenth by 365-day value is high-value', () => {
+    expect(rows.get('C3')).toMatchObject({ is_inactive: true, is_high_value: false, is_otc_only: false });
+    // C1's 45 ranks above C2's 18 and C3's 0 (percent rank 1); C2 ranks 0.5.
+    expect(rows.get('C1')).toMatchObject({ is_high_value: true });
+    expect(rows.get('C2')).toMatchObject({ is_high_value: false, is_inactive: false });
+    // A single purchase day has no gap to measure.
+    expect(rows.get('C2')).toMatchObject({ inter_purchase_mean_days: null, inter_purchase_sd_days: null });
+  });
+
+  it('home branch: the branch of most lines in the year, a tie going to the one visited last', async () => {
+    const base = handCheckedLake();
+    const at = (line: string, ts: string, branch: string, customer = 'C3') => ({
+      ...txn(line, `T${line}`, customer, ts, 'P1', 1, 10, null, 'over_the_counter'),
+      branch,
+    });
+    const homes = await withLake(
+      {
+        ...base,
+        transactions: [
+          ...base.transactions,
+          at('B1', '2026-01-05 10:00:00', 'North-1'),
+          at('B2', '2026-01-06 10:00:00', 'North-1'),
+          at('B3', '2026-02-01 10:00:00', 'South-2'),
+          at('B4', '2026-01-05 10:00:00', 'East-1', 'C2'),
+          at('B5', '2026-02-10 10:00:00', 'West-3', 'C2'),
+        ],
+      },
+      async (other) => byId(await other.numericRows(scoringSql), 'customer_id'),
+    );
+    expect(homes.get('C3')).toMatchObject({ home_branch: 'North-1', is_otc_only: true });
+    expect(homes.get('C2')?.home_branch).toBe('West-3');
+  });
+
   it('C1: category shares of the net 365-day value', () => {
     const c1 = rows.get('C1') ?? {};
     expect(c1.cat_share_kid_s_toys).toBeCloseTo(35 / 45, 12);
@@ -93,7 +146,14 @@ describe('customerFeatures: hand-checked values as of the cut-off', () => {
   });
 
   it('C1: contacts in the last 90 days and days since the last treatment contact', () => {
-    expect(rows.get('C1')).toMatchObject({ contacts_90: 1, days_since_last_contact: 50 });
+    expect(rows.get('C1')).toMatchObject({
+      contacts_7: 0,
+      contacts_30: 0,
+      contacts_90: 1, // K1 by e-mail 50 days back; K2 by SMS is 151 days back
+      contacts_90_email: 1,
+      contacts_90_sms: 0,
+      days_since_last_contact: 50,
+    });
   });
 
   it('consent flags, empty as false', () => {

@@ -8,6 +8,11 @@ lines AS (
     t.transaction_id,
     t.quantity,
     t.sales_channel,
+    t.branch,
+    CAST(t.ts AS DATE) AS day,
+    hour(t.ts) AS hour_of_day,
+    -- 1970-01-05 was a Monday: 0 = Monday .. 6 = Sunday on both engines (day_of_week differs).
+    date_diff('day', CAST(DATE '1970-01-05' AS DATE), CAST(t.ts AS DATE)) % 7 AS weekday,
     p.category,
     CAST(t.quantity AS DOUBLE) * t.unit_price - COALESCE(t.discount, 0) AS line_value,
     COALESCE(t.discount, 0) AS discount,
@@ -23,9 +28,17 @@ purchase_stats AS (
     MIN(CASE WHEN quantity > 0 THEN age_days END) AS recency_days,
     MAX(age_days) AS first_purchase_age_days,
     COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 365 THEN transaction_id END) AS frequency_365,
+    COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 180 THEN transaction_id END) AS frequency_180,
     COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 90 THEN transaction_id END) AS frequency_90,
+    COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 30 THEN transaction_id END) AS frequency_30,
     SUM(CASE WHEN age_days < 365 THEN line_value ELSE 0 END) AS monetary_365,
+    SUM(CASE WHEN age_days < 180 THEN line_value ELSE 0 END) AS monetary_180,
     SUM(CASE WHEN age_days < 90 THEN line_value ELSE 0 END) AS monetary_90,
+    SUM(CASE WHEN age_days < 30 THEN line_value ELSE 0 END) AS monetary_30,
+    count_if(age_days < 365 AND quantity > 0) AS purchase_lines_365,
+    count_if(age_days < 365 AND sales_channel = 'over_the_counter') AS otc_lines_365,
+    count_if(age_days < 365 AND weekday >= 5) AS weekend_lines_365,
+    AVG(CASE WHEN age_days < 365 THEN CAST(hour_of_day AS DOUBLE) END) AS mean_hour_365,
     SUM(CASE WHEN age_days >= 90 AND age_days < 180 THEN line_value ELSE 0 END) AS monetary_90_180,
     count_if(age_days < 365) AS lines_365,
     count_if(age_days < 365 AND quantity < 0) AS return_lines_365,
@@ -35,10 +48,44 @@ purchase_stats AS (
   FROM lines
   GROUP BY spine_id
 ),
+purchase_days AS (
+  SELECT DISTINCT spine_id, day FROM lines WHERE quantity > 0
+),
+purchase_gaps AS (
+  SELECT spine_id, date_diff('day', CAST(lag(day) OVER (PARTITION BY spine_id ORDER BY day) AS DATE), CAST(day AS DATE)) AS gap_days
+  FROM purchase_days
+),
+gap_stats AS (
+  SELECT
+    spine_id,
+    AVG(CAST(gap_days AS DOUBLE)) AS inter_purchase_mean_days,
+    stddev_samp(CAST(gap_days AS DOUBLE)) AS inter_purchase_sd_days
+  FROM purchase_gaps
+  WHERE gap_days IS NOT NULL
+  GROUP BY spine_id
+),
+branch_lines AS (
+  SELECT spine_id, branch, COUNT(*) AS lines, max(day) AS last_day
+  FROM lines
+  WHERE age_days < 365 AND branch IS NOT NULL
+  GROUP BY spine_id, branch
+),
+home_branches AS (
+  -- The branch of most lines in the year; a tie goes to the one visited last.
+  SELECT spine_id, max_by(branch, lines * 100000 + date_diff('day', CAST(DATE '1970-01-01' AS DATE), CAST(last_day AS DATE))) AS home_branch
+  FROM branch_lines
+  GROUP BY spine_id
+),
 contact_stats AS (
   SELECT
     s.spine_id,
+    count_if(k.sent_at >= CAST(s.as_of AS TIMESTAMP) - INTERVAL '7' DAY) AS contacts_7,
+    count_if(k.sent_at >= CAST(s.as_of AS TIMESTAMP) - INTERVAL '30' DAY) AS contacts_30,
     count_if(k.sent_at >= CAST(s.as_of AS TIMESTAMP) - INTERVAL '90' DAY) AS contacts_90,
+    count_if(k.sent_at >= CAST(s.as_of AS TIMESTAMP) - INTERVAL '90' DAY AND k.channel_id = 'email') AS contacts_90_email,
+    count_if(k.sent_at >= CAST(s.as_of AS TIMESTAMP) - INTERVAL '90' DAY AND k.channel_id = 'sms') AS contacts_90_sms,
+    count_if(k.sent_at >= CAST(s.as_of AS TIMESTAMP) - INTERVAL '90' DAY AND k.channel_id = 'push') AS contacts_90_push,
+    count_if(k.sent_at >= CAST(s.as_of AS TIMESTAMP) - INTERVAL '90' DAY AND k.channel_id = 'direct_mail') AS contacts_90_direct_mail,
     MIN(date_diff('day', CAST(k.sent_at AS DATE), s.as_of)) AS days_since_last_contact
   FROM spine s
   JOIN contacts k ON k.customer_id = s.customer_id
@@ -52,9 +99,32 @@ features AS (
     s.as_of,
     ps.recency_days,
     COALESCE(ps.frequency_365, 0) AS frequency_365,
+    COALESCE(ps.frequency_180, 0) AS frequency_180,
     COALESCE(ps.frequency_90, 0) AS frequency_90,
+    COALESCE(ps.frequency_30, 0) AS frequency_30,
     COALESCE(ps.monetary_365, 0) AS monetary_365,
+    COALESCE(ps.monetary_180, 0) AS monetary_180,
     COALESCE(ps.monetary_90, 0) AS monetary_90,
+    COALESCE(ps.monetary_30, 0) AS monetary_30,
+    gs.inter_purchase_mean_days,
+    gs.inter_purchase_sd_days,
+    CASE WHEN ps.frequency_365 > 0 THEN CAST(ps.purchase_lines_365 AS DOUBLE) / ps.frequency_365 ELSE 0 END AS basket_lines_mean,
+    CASE WHEN ps.lines_365 > 0 THEN CAST(ps.otc_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS otc_share,
+    CASE WHEN ps.lines_365 > 0 THEN CAST(ps.weekend_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS weekend_share,
+    ps.mean_hour_365,
+    hb.home_branch,
+    COALESCE(cs.contacts_7, 0) AS contacts_7,
+    COALESCE(cs.contacts_30, 0) AS contacts_30,
+    COALESCE(cs.contacts_90_email, 0) AS contacts_90_email,
+    COALESCE(cs.contacts_90_sms, 0) AS contacts_90_sms,
+    COALESCE(cs.contacts_90_push, 0) AS contacts_90_push,
+    COALESCE(cs.contacts_90_direct_mail, 0) AS contacts_90_direct_mail,
+    -- Lifecycle flags operations teams use.
+    COALESCE(ps.recency_days > 180, true) AS is_inactive,
+    COALESCE(ps.lines_365 > 0 AND ps.otc_lines_365 = ps.lines_365, false) AS is_otc_only,
+    -- Ranked among the rows of the same cut-off only: a training row must not see later rows.
+    COALESCE(ps.monetary_365, 0) > 0
+      AND percent_rank() OVER (PARTITION BY s.as_of ORDER BY COALESCE(ps.monetary_365, 0)) >= 0.9 AS is_high_value,
     COALESCE(ps.monetary_90, 0) - COALESCE(ps.monetary_90_180, 0) AS trend_90,
     greatest(date_diff('day', c.signup_date, s.as_of), 0) AS tenure_days,
     CASE WHEN ps.frequency_365 > 0 THEN ps.monetary_365 / ps.frequency_365 ELSE 0 END AS avg_basket_value,
@@ -72,5 +142,7 @@ features AS (
   FROM spine s
   JOIN customers c ON c.customer_id = s.customer_id AND c.run_id = '{{run_id}}'
   LEFT JOIN purchase_stats ps ON ps.spine_id = s.spine_id
+  LEFT JOIN gap_stats gs ON gs.spine_id = s.spine_id
+  LEFT JOIN home_branches hb ON hb.spine_id = s.spine_id
   LEFT JOIN contact_stats cs ON cs.spine_id = s.spine_id
 )
