@@ -18,6 +18,7 @@ export const SQL_FILES = [
   'channels',
   'dataset-counts',
   'customer-labels',
+  'branch-performance',
 ] as const;
 export type SqlFile = (typeof SQL_FILES)[number];
 
@@ -127,6 +128,19 @@ export const featureQueries = {
   },
   datasetCounts(params: QueryParameters): string {
     return render(loadSql('dataset-counts'), { run_id: queryParameters.parse(params).runId });
+  },
+  /** Branch and store performance as of the cut-off (see branch-performance.sql). */
+  branchPerformance(params: QueryParameters): string {
+    const p = queryParameters.parse(params);
+    const cutOff = dayOfIsoDate(p.asOf);
+    return render(loadSql('branch-performance'), {
+      run_id: p.runId,
+      as_of: p.asOf,
+      recent_from: isoDateOfDay(cutOff - 90),
+      previous_from: isoDateOfDay(cutOff - 180),
+      year_from: isoDateOfDay(cutOff - 365),
+      response_window_days: String(p.responseWindowDays),
+    });
   },
   /** Churn and value labels of every customer at the cut-off `asOf` (see customer-labels.sql). */
   customerLabels(params: QueryParameters): string {

@@ -16,6 +16,7 @@ const QUERIES: Record<string, string> = {
   channels: featureQueries.channels(PARAMS),
   datasetCounts: featureQueries.datasetCounts(PARAMS),
   customerLabels: featureQueries.customerLabels(PARAMS),
+  branchPerformance: featureQueries.branchPerformance(PARAMS),
 };
 
 /** The SQL without `--` comments (the rendered queries hold no `--` inside string literals). */

@@ -452,6 +452,7 @@ function allQueries(): Record<string, string> {
     channels: featureQueries.channels(PARAMS),
     datasetCounts: featureQueries.datasetCounts(PARAMS),
     customerLabels: featureQueries.customerLabels({ ...PARAMS, asOf: '2025-09-01' }),
+    branchPerformance: featureQueries.branchPerformance(PARAMS),
   };
 }
 
@@ -541,5 +542,54 @@ describe('customerLabels', () => {
     expect((await labels('2025-11-15')).get('C1')?.value_180d).toBeNull();
     const atRunCutOff = await labels(AS_OF);
     expect(atRunCutOff.get('C1')).toMatchObject({ churned_90d: null, value_180d: null });
+  });
+});
+
+describe('branchPerformance', () => {
+  it('gives each branch its revenue, active customers and trend, and how its customers responded', async () => {
+    const base = handCheckedLake();
+    const branchOf: Record<string, string> = {
+      L1: 'B1',
+      L2: 'B1',
+      L3: 'B1',
+      L5: 'B1',
+      L4: 'B2',
+      L6: 'B2',
+      L7: 'B2',
+    };
+    const rows = await withLake(
+      {
+        ...base,
+        customers: base.customers.map((c) =>
+          c.run_id
+            ? c
+            : { ...c, branch: c.customer_id === 'C1' ? 'B1' : c.customer_id === 'C2' ? 'B2' : null },
+        ),
+        transactions: base.transactions.map((t) =>
+          t.run_id ? t : { ...t, branch: branchOf[String(t.line_id)] ?? null },
+        ),
+      },
+      async (other) => byId(await other.numericRows(featureQueries.branchPerformance(PARAMS)), 'branch'),
+    );
+    // Recent 90 days from 2025-12-01: B1 has T2 (20) and T1 (20 + 15); L5 is 393 days back.
+    expect(rows.get('B1')).toMatchObject({
+      revenue_90: 55,
+      revenue_prev_90: 0,
+      revenue_trend_90: 55,
+      active_customers_90: 1,
+      treated_contacts_365: 2, // K1 and K2, both C1's
+      treated_response_rate: 0.5, // K1 converted on day 13; K2's response is the other run's
+      control_response_rate: null,
+    });
+    // B2: C1's return (-10) and C2's purchase (20 - 2); a return does not make a customer active;
+    // L7 at the cut-off is not before it. K3 (control) converted an hour after its 14-day window.
+    expect(rows.get('B2')).toMatchObject({
+      revenue_90: 8,
+      active_customers_90: 1,
+      treated_contacts_365: 0,
+      treated_response_rate: null,
+      control_response_rate: 0,
+    });
+    expect([...rows.keys()]).toEqual(['B1', 'B2']);
   });
 });
