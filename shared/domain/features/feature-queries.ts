@@ -19,6 +19,7 @@ export const SQL_FILES = [
   'dataset-counts',
   'customer-labels',
   'branch-performance',
+  'customer-snapshots',
 ] as const;
 export type SqlFile = (typeof SQL_FILES)[number];
 
@@ -128,6 +129,26 @@ export const featureQueries = {
   },
   datasetCounts(params: QueryParameters): string {
     return render(loadSql('dataset-counts'), { run_id: queryParameters.parse(params).runId });
+  },
+  /**
+   * Features and labels of every customer at each cut-off, stacked (see customer-snapshots.sql):
+   * the training set of the churn and value models. `params.asOf` is not used.
+   */
+  customerSnapshots(params: QueryParameters, cutOffs: readonly string[], categories: readonly string[]): string {
+    const p = queryParameters.parse(params);
+    const dates = z.array(z.iso.date()).min(1).max(60).parse(cutOffs);
+    return render(loadSql('customer-snapshots'), {
+      run_id: p.runId,
+      cut_off_rows: [...new Set(dates)]
+        .sort()
+        .map((d) => `  SELECT DATE '${d}' AS as_of`)
+        .join('\n  UNION ALL\n'),
+      feature_ctes: featureCtes(p, categories),
+      churn_days: String(LABEL_WINDOWS.churnDays),
+      value_days: String(LABEL_WINDOWS.valueDays),
+      churn_last_offset: String(LABEL_WINDOWS.churnDays - 1),
+      value_last_offset: String(LABEL_WINDOWS.valueDays - 1),
+    });
   },
   /** Branch and store performance as of the cut-off (see branch-performance.sql). */
   branchPerformance(params: QueryParameters): string {

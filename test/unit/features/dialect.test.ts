@@ -17,6 +17,7 @@ const QUERIES: Record<string, string> = {
   datasetCounts: featureQueries.datasetCounts(PARAMS),
   customerLabels: featureQueries.customerLabels(PARAMS),
   branchPerformance: featureQueries.branchPerformance(PARAMS),
+  customerSnapshots: featureQueries.customerSnapshots(PARAMS, ['2025-09-01', '2026-03-01'], ['Garden']),
 };
 
 /** The SQL without `--` comments (the rendered queries hold no `--` inside string literals). */

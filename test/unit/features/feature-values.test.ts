@@ -453,6 +453,7 @@ function allQueries(): Record<string, string> {
     datasetCounts: featureQueries.datasetCounts(PARAMS),
     customerLabels: featureQueries.customerLabels({ ...PARAMS, asOf: '2025-09-01' }),
     branchPerformance: featureQueries.branchPerformance(PARAMS),
+    customerSnapshots: featureQueries.customerSnapshots(PARAMS, ['2025-09-01', AS_OF], CATEGORIES),
   };
 }
 
@@ -591,5 +592,40 @@ describe('branchPerformance', () => {
       control_response_rate: 0,
     });
     expect([...rows.keys()]).toEqual(['B1', 'B2']);
+  });
+});
+
+describe('customerSnapshots', () => {
+  it('stacks, per cut-off, the same features and labels as the single cut-off queries', async () => {
+    const cutOffs = ['2026-03-01', '2025-09-01'];
+    const snapshots = await lake.numericRows(featureQueries.customerSnapshots(PARAMS, cutOffs, CATEGORIES));
+    expect(snapshots.map((r) => `${r.as_of}/${r.customer_id}`)).toEqual([
+      '2025-09-01/C1',
+      '2025-09-01/C2',
+      '2025-09-01/C3',
+      '2026-03-01/C1',
+      '2026-03-01/C2',
+      '2026-03-01/C3',
+    ]);
+    for (const asOf of cutOffs) {
+      const params = { ...PARAMS, asOf };
+      const features = byId(
+        await lake.numericRows(featureQueries.customerFeatures(params, CATEGORIES)),
+        'customer_id',
+      );
+      const labels = byId(await lake.numericRows(featureQueries.customerLabels(params)), 'customer_id');
+      for (const row of snapshots.filter((r) => r.as_of === asOf)) {
+        const { spine_id, churned_90d, value_180d, ...rest } = row;
+        const { spine_id: _single, ...expected } = features.get(row.customer_id) ?? {};
+        expect(spine_id).toBe(`${row.customer_id}@${asOf}`);
+        expect(rest).toEqual(expected);
+        expect({ churned_90d, value_180d }).toEqual({
+          churned_90d: labels.get(row.customer_id)?.churned_90d,
+          value_180d: labels.get(row.customer_id)?.value_180d,
+        });
+      }
+    }
+    // The hand-checked labels of C1 at 2025-09-01 (see customerLabels) come through.
+    expect(snapshots[0]).toMatchObject({ customer_id: 'C1', churned_90d: 1, value_180d: 45 });
   });
 });
