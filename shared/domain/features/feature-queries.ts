@@ -134,7 +134,11 @@ export const featureQueries = {
    * Features and labels of every customer at each cut-off, stacked (see customer-snapshots.sql):
    * the training set of the churn and value models. `params.asOf` is not used.
    */
-  customerSnapshots(params: QueryParameters, cutOffs: readonly string[], categories: readonly string[]): string {
+  customerSnapshots(
+    params: QueryParameters,
+    cutOffs: readonly string[],
+    categories: readonly string[],
+  ): string {
     const p = queryParameters.parse(params);
     const dates = z.array(z.iso.date()).min(1).max(60).parse(cutOffs);
     return render(loadSql('customer-snapshots'), {
