@@ -86,6 +86,7 @@ function featureCtes(p: QueryParameters, categories: readonly string[]): string 
     .join('');
   return render(loadSql('feature-ctes'), {
     run_id: p.runId,
+    response_window_days: String(p.responseWindowDays),
     category_values: values,
     category_shares: shares,
   });

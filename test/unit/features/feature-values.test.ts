@@ -156,6 +156,22 @@ describe('customerFeatures: hand-checked values as of the cut-off', () => {
     });
   });
 
+  it('C1: response by channel and by discount, and its trend, from responses the cut-off has seen', () => {
+    // K1 (e-mail, 10%) converted on day 13; K2 (SMS, 10%) has a response only in the other run.
+    expect(rows.get('C1')).toMatchObject({
+      response_rate_email: 1,
+      response_rate_sms: 0,
+      response_rate_push: null,
+      response_rate_direct_mail: null,
+      response_rate_discounted: 0.5,
+      response_rate_undiscounted: null,
+      mean_discount_converted: 10,
+      response_rate_trend: null, // both contacts are in the last 180 days: nothing to compare with
+    });
+    // C2 was only ever in the control group.
+    expect(rows.get('C2')).toMatchObject({ response_rate_email: null, response_rate_discounted: null });
+  });
+
   it('consent flags, empty as false', () => {
     const consents = (id: string) => {
       const r = rows.get(id) ?? {};
@@ -246,6 +262,9 @@ describe('trainingSet: hand-checked rows', () => {
       app_share: 0.5,
       contacts_90: 0, // K2 is 101 days earlier
       days_since_last_contact: 101,
+      // Only K2 came before: K1's own conversion is its label, never its feature.
+      response_rate_sms: 0,
+      response_rate_email: null,
     });
     expect(rows.get('K1')?.cat_share_kid_s_toys).toBeCloseTo(20 / 35, 12);
     expect(rows.get('K1')?.cat_share_food).toBeCloseTo(15 / 35, 12);

@@ -92,6 +92,40 @@ contact_stats AS (
   WHERE k.run_id = '{{run_id}}' AND k."group" = 'treatment' AND k.sent_at < CAST(s.as_of AS TIMESTAMP)
   GROUP BY s.spine_id
 ),
+contact_outcomes AS (
+  -- A treated contact converted when its response came within the window and before the cut-off:
+  -- a response the cut-off has not seen yet is not known.
+  SELECT
+    s.spine_id,
+    k.channel_id,
+    k.discount_pct,
+    k.sent_at >= CAST(s.as_of AS TIMESTAMP) - INTERVAL '180' DAY AS recent,
+    CASE
+      WHEN r.converted_at >= k.sent_at AND r.converted_at < k.sent_at + INTERVAL '{{response_window_days}}' DAY
+        AND r.converted_at < CAST(s.as_of AS TIMESTAMP) THEN 1
+      ELSE 0
+    END AS converted
+  FROM spine s
+  JOIN contacts k ON k.customer_id = s.customer_id
+  LEFT JOIN responses r ON r.contact_id = k.contact_id AND r.run_id = '{{run_id}}'
+  WHERE k.run_id = '{{run_id}}' AND k."group" = 'treatment' AND k.sent_at < CAST(s.as_of AS TIMESTAMP)
+),
+response_stats AS (
+  SELECT
+    spine_id,
+    CAST(SUM(CASE WHEN channel_id = 'email' THEN converted ELSE 0 END) AS DOUBLE) / NULLIF(count_if(channel_id = 'email'), 0) AS response_rate_email,
+    CAST(SUM(CASE WHEN channel_id = 'sms' THEN converted ELSE 0 END) AS DOUBLE) / NULLIF(count_if(channel_id = 'sms'), 0) AS response_rate_sms,
+    CAST(SUM(CASE WHEN channel_id = 'push' THEN converted ELSE 0 END) AS DOUBLE) / NULLIF(count_if(channel_id = 'push'), 0) AS response_rate_push,
+    CAST(SUM(CASE WHEN channel_id = 'direct_mail' THEN converted ELSE 0 END) AS DOUBLE) / NULLIF(count_if(channel_id = 'direct_mail'), 0) AS response_rate_direct_mail,
+    CAST(SUM(CASE WHEN discount_pct > 0 THEN converted ELSE 0 END) AS DOUBLE) / NULLIF(count_if(discount_pct > 0), 0) AS response_rate_discounted,
+    CAST(SUM(CASE WHEN COALESCE(discount_pct, 0) = 0 THEN converted ELSE 0 END) AS DOUBLE) / NULLIF(count_if(COALESCE(discount_pct, 0) = 0), 0) AS response_rate_undiscounted,
+    AVG(CASE WHEN converted = 1 THEN CAST(discount_pct AS DOUBLE) END) AS mean_discount_converted,
+    -- Fatigue: the response rate of the last 180 days against the one before (negative = tiring).
+    CAST(SUM(CASE WHEN recent THEN converted ELSE 0 END) AS DOUBLE) / NULLIF(count_if(recent), 0)
+      - CAST(SUM(CASE WHEN NOT recent THEN converted ELSE 0 END) AS DOUBLE) / NULLIF(count_if(NOT recent), 0) AS response_rate_trend
+  FROM contact_outcomes
+  GROUP BY spine_id
+),
 features AS (
   SELECT
     s.spine_id,
@@ -134,6 +168,14 @@ features AS (
     CASE WHEN ps.lines_365 > 0 THEN CAST(ps.app_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS app_share,
     COALESCE(cs.contacts_90, 0) AS contacts_90,
     cs.days_since_last_contact,
+    rs.response_rate_email,
+    rs.response_rate_sms,
+    rs.response_rate_push,
+    rs.response_rate_direct_mail,
+    rs.response_rate_discounted,
+    rs.response_rate_undiscounted,
+    rs.mean_discount_converted,
+    rs.response_rate_trend,
     COALESCE(c.consent_email, false) AS consent_email,
     COALESCE(c.consent_sms, false) AS consent_sms,
     COALESCE(c.consent_push, false) AS consent_push,
@@ -145,4 +187,5 @@ features AS (
   LEFT JOIN gap_stats gs ON gs.spine_id = s.spine_id
   LEFT JOIN home_branches hb ON hb.spine_id = s.spine_id
   LEFT JOIN contact_stats cs ON cs.spine_id = s.spine_id
+  LEFT JOIN response_stats rs ON rs.spine_id = s.spine_id
 )
