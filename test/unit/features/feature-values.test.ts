@@ -94,6 +94,7 @@ describe('customerFeatures: hand-checked values as of the cut-off', () => {
       monetary_180: 45,
       basket_lines_mean: 1.5, // 3 purchase lines (L1, L2, L3) over 2 receipts in the year
       otc_share: 0.25, // the L4 return at the counter, of 4 lines
+      discount_spend_share: 5 / 60, // 5 off L2, of 20 + 20 + 20 bought in the year
       weekend_share: 0, // Monday 2025-12-01, Friday 2026-02-20, Wednesday 2026-02-25
       mean_hour_365: 11, // 15, 10, 10, 9
       home_branch: null, // no line names a branch
