@@ -4,7 +4,9 @@ import ora, { type Ora } from 'ora';
 import { S3ObjectStore } from '../../shared/adapters/aws/s3-object-store';
 import { demoBatchDefaults, generateDemoBatch } from '../../shared/demo/generate-demo-batch';
 import { ROLES } from '../../shared/domain/auth/roles';
+import { crossSellFile } from '../../shared/domain/cross-sell/cross-sell-file';
 import type { CostReport } from '../../shared/domain/reporting/cost-report';
+import { runArtifactKeys } from '../../shared/domain/runs/run-artifacts';
 import type { RunRecord } from '../../shared/domain/runs/run-record';
 import type { Scorecard } from '../../shared/domain/scorecard/scorecard';
 import { readCsvObjects } from '../../shared/use-cases/csv-objects';
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
   };
   say(formatSummary(summary));
   if (scorecard) say(`\n${scorecard.text}\n(page: ${scorecard.html}; again later: npm run scorecard)`);
+  if (run.body.status === 'SUCCEEDED') say(await offerSuggestionsText(stack, runId));
 
   if (args.once) {
     await stack.stop();
@@ -158,6 +161,29 @@ async function main(): Promise<void> {
         : '';
     say(`# ${role}\ncurl -s${post} -H 'Authorization: Bearer ${stack.tokens[role]}' ${api}${path}\n`);
   }
+}
+
+/** The run's new-offer suggestions: co-purchased pairs no current offer bundles. */
+async function offerSuggestionsText(
+  stack: Awaited<ReturnType<typeof startLocalStack>>,
+  runId: string,
+): Promise<string> {
+  const store = new S3ObjectStore(stack.s3);
+  const file = crossSellFile.parse(
+    JSON.parse(
+      await store.readText({ bucket: stack.resources.lakeBucket, key: runArtifactKeys(runId).crossSell }),
+    ),
+  );
+  const lines = file.suggestions
+    .slice(0, 5)
+    .map(
+      (s) =>
+        `  ${s.productA} (${s.labelA}) + ${s.productB} (${s.labelB}): in ${s.together} receipts, ${s.lift.toFixed(1)}× chance`,
+    );
+  return [
+    `\nNew offer ideas (bought together, bundled by no offer; ${file.pairs.length} co-purchased pairs in runs/${runId}/cross-sell.json):`,
+    ...(lines.length > 0 ? lines : ['  none']),
+  ].join('\n');
 }
 
 async function firstTargetedCustomer(

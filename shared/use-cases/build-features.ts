@@ -1,4 +1,7 @@
 import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
+import type { CrossSellFile } from '../domain/cross-sell/cross-sell-file';
+import { unbundledPairs } from '../domain/cross-sell/offer-suggestions';
+import type { ProductPair } from '../domain/cross-sell/product-pairs';
 import { ConfigurationError } from '../domain/errors';
 import { featureQueries, type QueryParameters } from '../domain/features/feature-queries';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
@@ -17,6 +20,10 @@ export interface BuildFeaturesDeps {
 export const RESPONSE_WINDOW_DAYS = 14;
 /** Category shares become features for this many top categories. */
 export const FEATURE_CATEGORIES = 8;
+/** Co-purchased pairs kept: seen in at least 5 receipts of the year, the 1,000 strongest. */
+const CO_PURCHASE = { minBaskets: 5, limit: 1000 };
+/** New-offer suggestions listed per run. */
+const OFFER_SUGGESTIONS = 10;
 
 async function collect(rows: AsyncIterable<ResultRow>): Promise<ResultRow[]> {
   const out: ResultRow[] = [];
@@ -91,6 +98,28 @@ export async function buildFeatures(
   const catalogRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).catalog };
   await deps.store.write(catalogRef, JSON.stringify(catalog, null, 2), 'application/json');
 
+  const pairs = (await small('co_purchase', featureQueries.coPurchase(params, CO_PURCHASE))).map(
+    (r): ProductPair => ({
+      productA: r.product_a ?? '',
+      productB: r.product_b ?? '',
+      labelA: r.label_a ?? '',
+      labelB: r.label_b ?? '',
+      together: num(r.together),
+      lift: num(r.lift),
+      confidenceAToB: num(r.confidence_a_to_b),
+      confidenceBToA: num(r.confidence_b_to_a),
+    }),
+  );
+  const crossSell: CrossSellFile = {
+    pairs,
+    suggestions: unbundledPairs(pairs, catalog.offers, OFFER_SUGGESTIONS),
+  };
+  await deps.store.write(
+    { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).crossSell },
+    JSON.stringify(crossSell, null, 2),
+    'application/json',
+  );
+
   const customers = num(counts?.customers);
   const trainingRows = num(counts?.contacts);
   return {
@@ -107,6 +136,7 @@ export async function buildFeatures(
       trainingRows,
       queries: records.length,
       bytesScanned: records.reduce((s, r) => s + r.bytesScanned, 0),
+      coPurchasePairs: pairs.length,
     },
   };
 }

@@ -20,6 +20,7 @@ export const SQL_FILES = [
   'customer-labels',
   'branch-performance',
   'customer-snapshots',
+  'co-purchase',
 ] as const;
 export type SqlFile = (typeof SQL_FILES)[number];
 
@@ -153,6 +154,20 @@ export const featureQueries = {
       value_days: String(LABEL_WINDOWS.valueDays),
       churn_last_offset: String(LABEL_WINDOWS.churnDays - 1),
       value_last_offset: String(LABEL_WINDOWS.valueDays - 1),
+    });
+  },
+  /** The strongest co-purchased product pairs of the year before the cut-off (see co-purchase.sql). */
+  coPurchase(params: QueryParameters, options: { minBaskets: number; limit: number }): string {
+    const p = queryParameters.parse(params);
+    const o = z
+      .object({ minBaskets: z.number().int().min(1), limit: z.number().int().min(1).max(100_000) })
+      .parse(options);
+    return render(loadSql('co-purchase'), {
+      run_id: p.runId,
+      as_of: p.asOf,
+      year_from: isoDateOfDay(dayOfIsoDate(p.asOf) - 365),
+      min_baskets: String(o.minBaskets),
+      limit: String(o.limit),
     });
   },
   /** Branch and store performance as of the cut-off (see branch-performance.sql). */

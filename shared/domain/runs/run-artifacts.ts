@@ -5,6 +5,8 @@
 export const runArtifactKeys = (runId: string) =>
   ({
     catalog: `runs/${runId}/catalog.json`,
+    /** Co-purchased product pairs and the new-offer suggestions drawn from them. */
+    crossSell: `runs/${runId}/cross-sell.json`,
     segments: `runs/${runId}/segments.csv`,
     scores: `runs/${runId}/scores.csv`,
     responseModel: `models/response/${runId}/`,

@@ -18,6 +18,7 @@ const QUERIES: Record<string, string> = {
   customerLabels: featureQueries.customerLabels(PARAMS),
   branchPerformance: featureQueries.branchPerformance(PARAMS),
   customerSnapshots: featureQueries.customerSnapshots(PARAMS, ['2025-09-01', '2026-03-01'], ['Garden']),
+  coPurchase: featureQueries.coPurchase(PARAMS, { minBaskets: 2, limit: 100 }),
 };
 
 /** The SQL without `--` comments (the rendered queries hold no `--` inside string literals). */

@@ -474,6 +474,7 @@ function allQueries(): Record<string, string> {
     customerLabels: featureQueries.customerLabels({ ...PARAMS, asOf: '2025-09-01' }),
     branchPerformance: featureQueries.branchPerformance(PARAMS),
     customerSnapshots: featureQueries.customerSnapshots(PARAMS, ['2025-09-01', AS_OF], CATEGORIES),
+    coPurchase: featureQueries.coPurchase(PARAMS, { minBaskets: 1, limit: 10 }),
   };
 }
 
@@ -647,5 +648,30 @@ describe('customerSnapshots', () => {
     }
     // The hand-checked labels of C1 at 2025-09-01 (see customerLabels) come through.
     expect(snapshots[0]).toMatchObject({ customer_id: 'C1', churned_90d: 1, value_180d: 45 });
+  });
+});
+
+describe('coPurchase', () => {
+  it('measures the pairs bought in the same receipts in the year before the cut-off', async () => {
+    const rows = await lake.numericRows(featureQueries.coPurchase(PARAMS, { minBaskets: 1, limit: 10 }));
+    // Receipts of the year with a purchase: T1 {P1, P2}, T2 {P2}, T5 {P3}; T4 is 393 days back,
+    // T3 is a return and T6 falls on the cut-off. Lift = 1 × 3 / (1 × 2).
+    expect(rows).toEqual([
+      {
+        product_a: 'P1',
+        product_b: 'P2',
+        label_a: 'Garden', // no subcategory: the category
+        label_b: "Kid's Toys",
+        together: 1,
+        baskets_a: 1,
+        baskets_b: 2,
+        lift: 1.5,
+        confidence_a_to_b: 1,
+        confidence_b_to_a: 0.5,
+      },
+    ]);
+    expect(await lake.numericRows(featureQueries.coPurchase(PARAMS, { minBaskets: 2, limit: 10 }))).toEqual(
+      [],
+    );
   });
 });
