@@ -126,6 +126,10 @@ export const segmentProfile = z.object({
   meanRecencyDays: z.number(),
   meanFrequency: z.number(),
   meanMonetary: z.number(),
+  /** Lifecycle flags of the feature store: how many of the segment's customers carry each. */
+  inactiveCustomers: z.number().int().nonnegative().default(0),
+  otcOnlyCustomers: z.number().int().nonnegative().default(0),
+  highValueCustomers: z.number().int().nonnegative().default(0),
 });
 export type SegmentProfile = z.infer<typeof segmentProfile>;
 
