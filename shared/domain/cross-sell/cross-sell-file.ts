@@ -1,27 +1,27 @@
 import { z } from 'zod';
 
+const productPair = z.object({
+  productA: z.string(),
+  productB: z.string(),
+  labelA: z.string(),
+  labelB: z.string(),
+  together: z.number(),
+  lift: z.number(),
+  confidenceAToB: z.number(),
+  confidenceBToA: z.number(),
+});
+
 /** `runs/{runId}/cross-sell.json`: the run's co-purchased pairs and new-offer suggestions. */
 export const crossSellFile = z.object({
-  pairs: z.array(
-    z.object({
-      productA: z.string(),
-      productB: z.string(),
-      labelA: z.string(),
-      labelB: z.string(),
-      together: z.number(),
-      lift: z.number(),
-      confidenceAToB: z.number(),
-      confidenceBToA: z.number(),
-    }),
-  ),
+  pairs: z.array(productPair),
   suggestions: z.array(
-    z.object({
-      productA: z.string(),
-      productB: z.string(),
-      labelA: z.string(),
-      labelB: z.string(),
-      together: z.number(),
-      lift: z.number(),
+    productPair.pick({
+      productA: true,
+      productB: true,
+      labelA: true,
+      labelB: true,
+      together: true,
+      lift: true,
     }),
   ),
 });

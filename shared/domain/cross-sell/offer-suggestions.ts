@@ -8,14 +8,10 @@ export interface BundleOffer {
 }
 
 /** A co-purchased pair no current offer bundles: a new offer a campaign manager can create. */
-export interface OfferSuggestion {
-  readonly productA: string;
-  readonly productB: string;
-  readonly labelA: string;
-  readonly labelB: string;
-  readonly together: number;
-  readonly lift: number;
-}
+export type OfferSuggestion = Pick<
+  ProductPair,
+  'productA' | 'productB' | 'labelA' | 'labelB' | 'together' | 'lift'
+>;
 
 const BUNDLING_KINDS = new Set(['bundle', 'buy_one_get_one', 'upgrade']);
 
