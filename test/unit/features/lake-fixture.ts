@@ -240,3 +240,17 @@ function offer(
 
 /** The categories topCategories returns for the hand-checked lake, by revenue. */
 export const CATEGORIES = ["Kid's Toys", 'Food', 'Garden'] as const;
+
+/** Runs `use` on a lake of `data`, closing it afterwards. */
+export async function withLake<T>(data: LakeData, use: (lake: Lake) => Promise<T>): Promise<T> {
+  const other = await openLake(data);
+  try {
+    return await use(other);
+  } finally {
+    other.close();
+  }
+}
+
+/** Rows keyed by one of their columns. */
+export const byId = <R extends Record<string, unknown>>(rows: R[], column: string): Map<unknown, R> =>
+  new Map(rows.map((r) => [r[column], r]));
