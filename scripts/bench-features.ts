@@ -19,14 +19,13 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance, quotedIdentifier, quotedString } from '@duckdb/node-api';
 import S3rver from 's3rver';
 import { DUCKDB_TYPE } from '../infra/local/athena/lake-views';
-import { startLocalAthena } from '../infra/local/athena/local-athena';
-import { LOCAL_RESOURCES } from '../infra/local/stack';
+import { LOCAL_RESOURCES, startStackAthena } from '../infra/local/stack';
 import { AthenaQueryEngine } from '../shared/adapters/aws/athena-query-engine';
 import { S3ObjectStore } from '../shared/adapters/aws/s3-object-store';
 import { demoBatchDefaults, generateDemoBatch } from '../shared/demo/generate-demo-batch';
 import { contractFor, DATASET_NAMES, type DatasetName } from '../shared/domain/contracts/datasets';
 import { type Manifest, manifest as manifestSchema } from '../shared/domain/contracts/manifest';
-import { curatedPartitionPrefix, lakeTableOf, lakeTables, MONTH_KEY } from '../shared/domain/lake/catalog';
+import { curatedPartitionPrefix, lakeTableOf, MONTH_KEY } from '../shared/domain/lake/catalog';
 import type { RunState } from '../shared/domain/runs/run-state';
 import type { CompletedQuery, QueryEngine, ResultRow } from '../shared/ports/query-engine';
 import { buildFeatures } from '../shared/use-cases/build-features';
@@ -202,18 +201,7 @@ async function featurePhase(lakeDir: string, workDir: string, asOf: string): Pro
       `  upload       ${lakeFiles.length} Parquet files to the S3 emulator (s3rver) in ${secs(performance.now() - started)}`,
     );
 
-    const athena = await startLocalAthena({
-      s3,
-      workgroup: LOCAL_RESOURCES.athenaWorkgroup,
-      database: LOCAL_RESOURCES.athenaDatabase,
-      outputLocation: `s3://${LOCAL_RESOURCES.athenaResultsBucket}/`,
-      tables: lakeTables.map((t) => ({
-        ...t,
-        bucket: LOCAL_RESOURCES.lakeBucket,
-        subPartitionKeys: t.monthOf ? [MONTH_KEY] : [],
-      })),
-      cacheDir: join(workDir, 'athena'),
-    });
+    const athena = await startStackAthena(s3, workDir);
     stops.push(athena.stop);
     const engine = new AthenaQueryEngine(
       new AthenaClient({ region: 'us-east-1', endpoint: athena.endpoint, credentials: CREDENTIALS }),

@@ -103,18 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
-    const athena = await startLocalAthena({
-      s3,
-      workgroup: LOCAL_RESOURCES.athenaWorkgroup,
-      database: LOCAL_RESOURCES.athenaDatabase,
-      outputLocation: `s3://${LOCAL_RESOURCES.athenaResultsBucket}/`,
-      tables: lakeTables.map((t) => ({
-        ...t,
-        bucket: LOCAL_RESOURCES.lakeBucket,
-        subPartitionKeys: t.monthOf ? [MONTH_KEY] : [],
-      })),
-      cacheDir: join(options.workDir, 'athena'),
-    });
+    const athena = await startStackAthena(s3, options.workDir);
     stops.push(athena.stop);
 
     const runtime = new LocalLambdaRuntime(options.root);
@@ -214,4 +203,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/** The local Athena endpoint over the stack's lake tables, as the stack runs it. */
+export function startStackAthena(s3: S3Client, workDir: string): ReturnType<typeof startLocalAthena> {
+  return startLocalAthena({
+    s3,
+    workgroup: LOCAL_RESOURCES.athenaWorkgroup,
+    database: LOCAL_RESOURCES.athenaDatabase,
+    outputLocation: `s3://${LOCAL_RESOURCES.athenaResultsBucket}/`,
+    tables: lakeTables.map((t) => ({
+      ...t,
+      bucket: LOCAL_RESOURCES.lakeBucket,
+      subPartitionKeys: t.monthOf ? [MONTH_KEY] : [],
+    })),
+    cacheDir: join(workDir, 'athena'),
+  });
 }
