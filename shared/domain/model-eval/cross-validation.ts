@@ -49,7 +49,7 @@ export function foldsOf(assignment: Int32Array, folds: number): Fold[] {
   return Array.from({ length: folds }, (_, fold) => {
     const train: number[] = [];
     const test: number[] = [];
-    assignment.forEach((f, row) => (f === fold ? test : train).push(row));
+    for (let row = 0; row < assignment.length; row++) (assignment[row] === fold ? test : train).push(row);
     return { train: Int32Array.from(train), test: Int32Array.from(test) };
   });
 }
