@@ -1,0 +1,12 @@
+import { DomainError } from '../errors';
+
+/**
+ * Thrown for anything wrong with the churn model's inputs or training: the message names the row,
+ * field or setting at fault so that whoever reads a failed run's log knows what to fix.
+ */
+export class ChurnModelError extends DomainError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ChurnModelError';
+  }
+}
