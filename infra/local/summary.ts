@@ -51,10 +51,16 @@ export function formatSummary(s: DemoSummary): string {
   );
   const plan = summary.plan;
   lines.push(
-    `\nCustomers targeted per offer and channel (${count(plan.targetedCustomers)} of ${count(plan.eligibleCustomers)} eligible; ${count(plan.holdoutCustomers)} held out as control):`,
+    `\nCustomers targeted per offer, channel and discount (${count(plan.targetedCustomers)} of ${count(plan.eligibleCustomers)} eligible; ${count(plan.holdoutCustomers)} held out as control):`,
     table([
-      ['offer', 'channel', 'customers', 'spend'],
-      ...plan.byArm.map((a) => [a.offerId, a.channelId, count(a.customers), money(a.spend, currency)]),
+      ['offer', 'channel', 'discount', 'customers', 'spend'],
+      ...plan.byArm.map((a) => [
+        a.offerId,
+        a.channelId,
+        a.discountPct === undefined ? '-' : `${a.discountPct}%`,
+        count(a.customers),
+        money(a.spend, currency),
+      ]),
     ]),
     '',
     `Expected incremental conversions  ${plan.expectedIncrementalConversions.toFixed(1)}`,

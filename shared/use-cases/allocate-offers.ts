@@ -34,7 +34,8 @@ export const PLAN_COLUMNS = [
 interface Candidate {
   customerId: string;
   pControl: number;
-  arms: Float64Array;
+  /** P(response | action), per scored action. */
+  actions: Float64Array;
   heldOut: boolean;
 }
 
@@ -45,15 +46,15 @@ class OptionBuffer {
   public cost = new Float64Array(1024);
   public channel = new Int32Array(1024);
   public offer = new Int32Array(1024);
-  public arm = new Int32Array(1024);
+  public action = new Int32Array(1024);
 
-  public push(value: number, cost: number, channel: number, offer: number, arm: number): void {
+  public push(value: number, cost: number, channel: number, offer: number, action: number): void {
     if (this.size === this.value.length) this.grow();
     this.value[this.size] = value;
     this.cost[this.size] = cost;
     this.channel[this.size] = channel;
     this.offer[this.size] = offer;
-    this.arm[this.size] = arm;
+    this.action[this.size] = action;
     this.size += 1;
   }
 
@@ -68,7 +69,7 @@ class OptionBuffer {
     this.cost = copy(this.cost, (k) => new Float64Array(k));
     this.channel = copy(this.channel, (k) => new Int32Array(k));
     this.offer = copy(this.offer, (k) => new Int32Array(k));
-    this.arm = copy(this.arm, (k) => new Int32Array(k));
+    this.action = copy(this.action, (k) => new Int32Array(k));
   }
 }
 
@@ -108,7 +109,7 @@ async function readCustomerTerms(
 }
 
 /**
- * Builds the run's plan: every eligible customer × arm becomes an option valued by expected
+ * Builds the run's plan: every eligible customer × action (offer, channel, discount level) becomes an option valued by expected
  * incremental profit; a random holdout is kept out; the Lagrangian solver picks at most one
  * option per customer under the budget and the channel and offer capacities.
  */
@@ -123,7 +124,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
 
   const offerIndex = new Map(catalog.offers.map((o, i) => [o.offerId, i]));
   const channelIndex = new Map<string, number>(catalog.channels.map((c, i) => [c.channelId, i]));
-  const arms = score.arms.flatMap((a, armAt) => {
+  const actions = score.actions.flatMap((a, actionAt) => {
     const offerAt = offerIndex.get(a.offerId);
     const channelAt = channelIndex.get(a.channelId);
     const offer = offerAt === undefined ? undefined : catalog.offers[offerAt];
@@ -136,9 +137,9 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
       !offerValidOn(offer, sendDate)
     )
       return [];
-    return [{ ...a, offer, channel, offerAt, channelAt, armAt }];
+    return [{ ...a, offer, channel, offerAt, channelAt, actionAt }];
   });
-  const armByIndex = new Map(arms.map((a) => [a.armAt, a]));
+  const actionByIndex = new Map(actions.map((a) => [a.actionAt, a]));
   const customerTerms = await readCustomerTerms(
     deps.store,
     features.scoringFeatures,
@@ -156,20 +157,26 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     const candidate: Candidate = {
       customerId,
       pControl: numberCell(r.p_control, 0),
-      arms: Float64Array.from(score.arms, (_, i) => numberCell(r[`p_arm_${i + 1}`], 0)),
+      actions: Float64Array.from(score.actions, (_, i) => numberCell(r[`p_action_${i + 1}`], 0)),
       heldOut: isHeldOut(customerId, seed, holdoutFraction),
     };
     candidates.push(candidate);
     if (!candidate.heldOut) {
       const terms = customerTerms.get(customerId);
-      for (const arm of arms) {
-        if (!terms?.consents.has(arm.channelId)) continue;
-        if (!isEligible(arm.offer.eligibility, terms.facts)) {
+      for (const action of actions) {
+        if (!terms?.consents.has(action.channelId)) continue;
+        if (!isEligible(action.offer.eligibility, terms.facts)) {
           ineligible += 1;
           continue;
         }
-        const e = actionEconomics(candidate.arms[arm.armAt] ?? 0, candidate.pControl, arm.offer, arm.channel);
-        if (e.value > 0) options.push(e.value, e.cost, arm.channelAt, arm.offerAt, arm.armAt);
+        const e = actionEconomics(
+          candidate.actions[action.actionAt] ?? 0,
+          candidate.pControl,
+          action.offer,
+          action.channel,
+          action.discountPct,
+        );
+        if (e.value > 0) options.push(e.value, e.cost, action.channelAt, action.offerAt, action.actionAt);
       }
     }
     optionStart.push(options.size);
@@ -188,7 +195,10 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
   };
   const result = solveAllocation(problem);
 
-  const byArm = new Map<string, { offerId: string; channelId: string; customers: number; spend: number }>();
+  const byAction = new Map<
+    string,
+    { offerId: string; channelId: string; discountPct: number; customers: number; spend: number }
+  >();
   const totals = { contactCost: 0, discountCost: 0, conversions: 0, revenue: 0, profit: 0, spend: 0 };
   let targeted = 0;
   const planRows = candidates.map((c, i) => {
@@ -210,11 +220,11 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
         '',
       ];
     }
-    const armAt = options.arm[choice] ?? 0;
-    const arm = armByIndex.get(armAt);
-    if (!arm) throw new Error(`option ${choice} points at an unknown arm`);
-    const pTreated = c.arms[armAt] ?? 0;
-    const e = actionEconomics(pTreated, c.pControl, arm.offer, arm.channel);
+    const actionAt = options.action[choice] ?? 0;
+    const action = actionByIndex.get(actionAt);
+    if (!action) throw new Error(`option ${choice} points at an unknown action`);
+    const pTreated = c.actions[actionAt] ?? 0;
+    const e = actionEconomics(pTreated, c.pControl, action.offer, action.channel, action.discountPct);
     targeted += 1;
     totals.contactCost += e.contactCost;
     totals.discountCost += e.expectedDiscountCost;
@@ -222,15 +232,16 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     totals.revenue += e.incrementalRevenue;
     totals.profit += e.value;
     totals.spend += e.cost;
-    const entry = byArm.get(arm.armId) ?? {
-      offerId: arm.offerId,
-      channelId: arm.channelId,
+    const entry = byAction.get(action.actionId) ?? {
+      offerId: action.offerId,
+      channelId: action.channelId,
+      discountPct: action.discountPct,
       customers: 0,
       spend: 0,
     };
     entry.customers += 1;
     entry.spend += e.cost;
-    byArm.set(arm.armId, entry);
+    byAction.set(action.actionId, entry);
     const runnerUp = result.runnerUp[i] ?? -1;
     const reasons = reasonCodes({
       segment: segmentName,
@@ -243,15 +254,15 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     return [
       c.customerId,
       'target',
-      arm.offerId,
-      arm.channelId,
-      arm.offer.discountPct,
+      action.offerId,
+      action.channelId,
+      action.discountPct,
       pTreated,
       c.pControl,
       Number(e.value.toFixed(4)),
       Number(e.cost.toFixed(4)),
       segmentName,
-      runnerUp >= 0 ? (score.arms[options.arm[runnerUp] ?? 0]?.armId ?? '') : '',
+      runnerUp >= 0 ? (score.actions[options.action[runnerUp] ?? 0]?.actionId ?? '') : '',
       reasons.join(' | '),
     ];
   });
@@ -263,7 +274,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     eligibleCustomers: candidates.length - heldOut,
     targetedCustomers: targeted,
     holdoutCustomers: heldOut,
-    byArm: [...byArm.values()].sort((a, b) => b.customers - a.customers),
+    byArm: [...byAction.values()].sort((a, b) => b.customers - a.customers),
     budget,
     spend: totals.spend,
     contactCost: totals.contactCost,

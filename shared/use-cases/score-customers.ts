@@ -1,6 +1,12 @@
 import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
 import { DomainError } from '../domain/errors';
 import { type FeatureVector, featureVectorFor, writeFeatures } from '../domain/features/feature-vector';
+import {
+  levelInput,
+  type ScoredAction,
+  scoredActions,
+  withLevelColumn,
+} from '../domain/planning/scored-actions';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { Arm, RunState } from '../domain/runs/run-state';
 import { loadResponseModel, type ResponseModel, trainResponseModel } from '../domain/scoring/response-model';
@@ -30,6 +36,9 @@ const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : nul
 interface TrainingRows {
   vector: FeatureVector;
   arms: Arm[];
+  /** Discount levels each offer was sent at, by offer id. */
+  observedLevels: Map<string, Set<number>>;
+  /** rows × (features + 1): the customer's features, then the discount level sent (0 for control). */
   features: Float32Array;
   arm: Int32Array;
   label: Uint8Array;
@@ -52,6 +61,7 @@ async function readTrainingRows(
   const channels = new Set<string>(catalog.channels.map((c) => c.channelId));
   const records: Record<string, string>[] = [];
   const armKeys = new Set<string>();
+  const observedLevels = new Map<string, Set<number>>();
   let skipped = 0;
   for await (const r of readCsvObjects(store, features.trainingSet)) {
     if (r.assignment === 'treatment') {
@@ -60,6 +70,12 @@ async function readTrainingRows(
         continue;
       }
       armKeys.add(armKey(r.offer_id, r.channel_id));
+      const level = Number(r.discount_pct);
+      if (r.discount_pct && Number.isFinite(level)) {
+        const levels = observedLevels.get(r.offer_id) ?? new Set<number>();
+        levels.add(level);
+        observedLevels.set(r.offer_id, levels);
+      }
     }
     records.push(r);
   }
@@ -75,10 +91,11 @@ async function readTrainingRows(
   }
   const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));
   const vector = featureVectorFor(Object.keys(records[0] ?? {}));
-  const width = vector.names.length;
+  const width = vector.names.length + 1;
   const out: TrainingRows = {
     vector,
     arms,
+    observedLevels,
     features: new Float32Array(records.length * width),
     arm: new Int32Array(records.length),
     label: new Uint8Array(records.length),
@@ -87,6 +104,8 @@ async function readTrainingRows(
   };
   for (const [i, r] of records.entries()) {
     writeFeatures(vector, r, out.features, i * width);
+    const level = r.assignment === 'control' ? 0 : Number(r.discount_pct);
+    out.features[(i + 1) * width - 1] = levelInput(Number.isFinite(level) ? level : 0);
     out.arm[i] =
       r.assignment === 'control' ? 0 : (armIndex.get(armKey(r.offer_id ?? '', r.channel_id ?? '')) ?? 0);
     out.label[i] = r.converted === '1' ? 1 : 0;
@@ -94,24 +113,40 @@ async function readTrainingRows(
   return out;
 }
 
-/** Scores customers chunk by chunk into CSV rows: P(response | control) then P(response | arm) per arm. */
+/**
+ * Scores customers chunk by chunk into CSV rows: P(response | control), then P(response | action) per
+ * action. The model runs once per discount level (the control pass at level 0), each action read from
+ * its arm's head at its own level.
+ */
 async function* scoreRows(
   store: ObjectStore,
   state: RunState,
   model: ResponseModel,
   vector: FeatureVector,
+  actions: readonly ScoredAction[],
 ): AsyncIterable<(string | number)[]> {
   const features = state.stages.features;
   if (!features) throw new Error('score needs the features stage output');
   const width = vector.names.length;
   let ids: string[] = [];
   let buffer = new Float32Array(SCORING_CHUNK * width);
+  const levels = [...new Set([0, ...actions.map((a) => a.discountPct)])];
+  const heads = model.arms + 1;
   function* flush(): Iterable<(string | number)[]> {
-    const probabilities = model.predict(buffer.subarray(0, ids.length * width), ids.length);
-    const columns = model.arms + 1;
+    const rows = ids.length;
+    const base = buffer.subarray(0, rows * width);
+    const byLevel = new Map(
+      levels.map((level) => [
+        level,
+        model.predict(withLevelColumn(base, rows, width, levelInput(level)), rows),
+      ]),
+    );
+    const control = byLevel.get(0) as Float32Array;
+    const columns = actions.map((a) => ({ p: byLevel.get(a.discountPct) as Float32Array, head: a.arm }));
+    const round = (p: number | undefined) => Number((p ?? 0).toFixed(6));
     for (const [i, id] of ids.entries()) {
-      const row: (string | number)[] = [id];
-      for (let a = 0; a < columns; a += 1) row.push(Number((probabilities[i * columns + a] ?? 0).toFixed(6)));
+      const row: (string | number)[] = [id, round(control[i * heads])];
+      for (const c of columns) row.push(round(c.p[i * heads + c.head]));
       yield row;
     }
     ids = [];
@@ -138,7 +173,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   const { model: trained, metrics } = await trainResponseModel(
     {
       rows: training.rows,
-      featureCount: training.vector.names.length,
+      featureCount: training.vector.names.length + 1,
       features: training.features,
       arm: training.arm,
       label: training.label,
@@ -146,6 +181,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     { seed: state.campaign.seed, arms: training.arms.length },
   );
 
+  const actions = scoredActions(training.arms, catalog.offers, training.observedLevels);
   const prefix = runArtifactKeys(state.runId).responseModel;
   const artifacts = await trained.toArtifacts();
   trained.dispose();
@@ -164,7 +200,10 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     version: state.runId,
     dataWindow: { asOf: catalog.asOf, trainingContacts: training.rows, skippedContacts: training.skipped },
     features: training.vector.names,
+    /** The model's inputs: the features, then the discount level sent as a fraction (0 = control). */
+    inputs: [...training.vector.names, 'discount_level'],
     arms: training.arms,
+    actions,
     metrics,
     backend,
   };
@@ -177,12 +216,12 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   // Score with the model as stored, so what runs is exactly what the registry holds.
   const model = await loadResponseModel(artifacts);
   const scoresRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).scores };
-  const header = ['customer_id', 'p_control', ...training.arms.map((_, i) => `p_arm_${i + 1}`)];
+  const header = ['customer_id', 'p_control', ...actions.map((_, i) => `p_action_${i + 1}`)];
   const written = await writeCsvObjects(
     deps.store,
     scoresRef,
     header,
-    scoreRows(deps.store, state, model, training.vector),
+    scoreRows(deps.store, state, model, training.vector, actions),
   );
   model.dispose();
 
@@ -191,6 +230,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       scores: scoresRef,
       modelPrefix: { bucket: deps.lakeBucket, key: prefix },
       arms: training.arms,
+      actions,
       backend,
       metrics: {
         trainRows: metrics.trainRows,
@@ -200,6 +240,11 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
         holdoutLogLoss: finiteOrNull(metrics.holdoutLogLoss),
       },
     },
-    counts: { trainingContacts: training.rows, arms: training.arms.length, customersScored: written.rows },
+    counts: {
+      trainingContacts: training.rows,
+      arms: training.arms.length,
+      actions: actions.length,
+      customersScored: written.rows,
+    },
   };
 }

@@ -6,7 +6,7 @@ import {
 } from '../domain/catalog/campaign-catalog';
 import { offerValidOn } from '../domain/planning/action-economics';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
-import { arm as armSchema } from '../domain/runs/run-state';
+import { scoredAction } from '../domain/runs/run-state';
 import { buildScorecard, type Scorecard } from '../domain/scorecard/scorecard';
 import {
   type CampaignTerms,
@@ -40,7 +40,7 @@ export interface ScoreRunInput {
   readonly planLabel?: string;
 }
 
-const modelCard = z.object({ arms: z.array(armSchema) });
+const modelCard = z.object({ actions: z.array(scoredAction) });
 
 /**
  * The run's campaign as the scorecard judges it: any valid offer, at any of its discount levels,
@@ -151,10 +151,10 @@ async function readEstimates(deps: ScoreRunDeps, world: TrueWorld, runId: string
     const customer = world.customerIndex.get(row.customer_id ?? '');
     if (customer === undefined) continue;
     pControl[customer] = numberCell(row.p_control, Number.NaN);
-    card.arms.forEach((a, i) => {
-      // The model scores an offer on a channel: the action it stands for is the one a plan sends.
-      const action = plannedActionOf(world, customer, { offerId: a.offerId, channelId: a.channelId });
-      if (action >= 0) pTreated[action] = numberCell(row[`p_arm_${i + 1}`], Number.NaN);
+    card.actions.forEach((a, i) => {
+      // The model scores an offer on a channel at a level: the action it stands for is the one a plan sends.
+      const action = plannedActionOf(world, customer, a);
+      if (action >= 0) pTreated[action] = numberCell(row[`p_action_${i + 1}`], Number.NaN);
     });
   }
   return { pControl, pTreated };

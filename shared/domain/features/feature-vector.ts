@@ -15,10 +15,16 @@ interface FeatureSpec {
 
 const FIXED_FEATURES: readonly FeatureSpec[] = [
   { name: 'recency_days', transform: 'log1p', missing: 1000 },
+  // Counts over nested windows together show where in the lifecycle a customer is (bought this
+  // month, lapsing for a season, gone for a year), which one recency number blurs.
   { name: 'frequency_365', transform: 'log1p', missing: 0 },
+  { name: 'frequency_180', transform: 'log1p', missing: 0 },
   { name: 'frequency_90', transform: 'log1p', missing: 0 },
+  { name: 'frequency_30', transform: 'log1p', missing: 0 },
   { name: 'monetary_365', transform: 'signed_log1p', missing: 0 },
+  { name: 'monetary_180', transform: 'signed_log1p', missing: 0 },
   { name: 'monetary_90', transform: 'signed_log1p', missing: 0 },
+  { name: 'inter_purchase_mean_days', transform: 'log1p', missing: 1000 },
   { name: 'trend_90', transform: 'signed_log1p', missing: 0 },
   { name: 'tenure_days', transform: 'log1p', missing: 0 },
   { name: 'avg_basket_value', transform: 'log1p', missing: 0 },
@@ -26,12 +32,20 @@ const FIXED_FEATURES: readonly FeatureSpec[] = [
   { name: 'discount_share', transform: 'none', missing: 0 },
   { name: 'online_share', transform: 'none', missing: 0 },
   { name: 'app_share', transform: 'none', missing: 0 },
+  { name: 'otc_share', transform: 'none', missing: 0 },
+  // Noon when the customer never bought: the middle of any channel's send window.
+  { name: 'mean_hour_365', transform: 'none', missing: 12 },
+  { name: 'contacts_30', transform: 'log1p', missing: 0 },
   { name: 'contacts_90', transform: 'log1p', missing: 0 },
   { name: 'days_since_last_contact', transform: 'log1p', missing: 1000 },
   { name: 'consent_email', transform: 'boolean', missing: 0 },
   { name: 'consent_sms', transform: 'boolean', missing: 0 },
   { name: 'consent_push', transform: 'boolean', missing: 0 },
+  { name: 'consent_direct_mail', transform: 'boolean', missing: 0 },
 ];
+
+/** The feature columns every model input vector starts with, before the category shares. */
+export const FIXED_FEATURE_NAMES: readonly string[] = FIXED_FEATURES.map((f) => f.name);
 
 const CATEGORY_SHARE = /^cat_share_[a-z0-9_]+$/;
 

@@ -12,22 +12,24 @@ export interface ActionEconomics {
 }
 
 /**
- * The economics of sending one offer on one channel to one customer. The discount is paid by
+ * The economics of sending one offer on one channel at one discount level to one customer. The discount is paid by
  * every redeemer, including those who would have bought anyway, which is why a high baseline
  * response makes a discount expensive.
  *
  * @param pTreated P(response | this action)
  * @param pControl P(response | no contact)
+ * @param discountPct the level sent; the offer's default level when absent
  */
 export function actionEconomics(
   pTreated: number,
   pControl: number,
   offer: CatalogOffer,
   channel: CatalogChannel,
+  discountPct: number = offer.discountPct,
 ): ActionEconomics {
   const uplift = pTreated - pControl;
   const responseValue = offer.valuePerResponse;
-  const expectedDiscountCost = pTreated * (offer.discountPct / 100) * responseValue;
+  const expectedDiscountCost = pTreated * (discountPct / 100) * responseValue;
   const contactCost = channel.costPerContact;
   return {
     value: uplift * responseValue * offer.marginRate - expectedDiscountCost - contactCost,

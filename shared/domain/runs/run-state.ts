@@ -144,10 +144,22 @@ export type SegmentOutput = z.infer<typeof segmentOutput>;
 export const arm = z.object({ armId: z.string(), offerId: z.string(), channelId: z.string() });
 export type Arm = z.infer<typeof arm>;
 
+/** An offer on a channel at one discount level, scored by model head `arm` (1-based; 0 = control). */
+export const scoredAction = z.object({
+  actionId: z.string(),
+  offerId: z.string(),
+  channelId: z.string(),
+  discountPct: z.number(),
+  arm: z.number().int().positive(),
+});
+
 export const scoreOutput = z.object({
   scores: s3Ref,
   modelPrefix: s3Ref,
+  /** The model's heads. */
   arms: z.array(arm),
+  /** The scores file's columns after p_control: p_action_1 … p_action_n, in this order. */
+  actions: z.array(scoredAction),
   backend: z.string(),
   /** Holdout metrics; null where undefined (e.g. no responders in the holdout). */
   metrics: z.object({
@@ -164,8 +176,15 @@ export const planSummary = z.object({
   eligibleCustomers: z.number().int().nonnegative(),
   targetedCustomers: z.number().int().nonnegative(),
   holdoutCustomers: z.number().int().nonnegative(),
+  /** Customers and spend per action sent (offer, channel and discount level). */
   byArm: z.array(
-    z.object({ offerId: z.string(), channelId: z.string(), customers: z.number().int(), spend: z.number() }),
+    z.object({
+      offerId: z.string(),
+      channelId: z.string(),
+      discountPct: z.number().optional(),
+      customers: z.number().int(),
+      spend: z.number(),
+    }),
   ),
   budget: z.number(),
   spend: z.number(),

@@ -5,7 +5,7 @@ import {
   featureQueries,
   queryParameters,
 } from '#shared/domain/features/feature-queries';
-import { featureVectorFor } from '#shared/domain/features/feature-vector';
+import { FIXED_FEATURE_NAMES, featureVectorFor } from '#shared/domain/features/feature-vector';
 import { handCheckedLake, openLake, PARAMS } from './lake-fixture';
 
 describe('categoryColumnSuffixes', () => {
@@ -36,26 +36,7 @@ describe('categoryColumnSuffixes', () => {
   it('gives names the feature vector recognises as category shares', () => {
     const columns = categoryColumnSuffixes(['Kid’s Toys', 'Über-Sale', 'x']).map((s) => `cat_share_${s}`);
     for (const name of columns) expect(name).toMatch(/^cat_share_[a-z0-9_]+$/);
-    const fixed = featureVectorFor([
-      'recency_days',
-      'frequency_365',
-      'frequency_90',
-      'monetary_365',
-      'monetary_90',
-      'trend_90',
-      'tenure_days',
-      'avg_basket_value',
-      'return_rate',
-      'discount_share',
-      'online_share',
-      'app_share',
-      'contacts_90',
-      'days_since_last_contact',
-      'consent_email',
-      'consent_sms',
-      'consent_push',
-      ...columns,
-    ]);
+    const fixed = featureVectorFor([...FIXED_FEATURE_NAMES, ...columns]);
     expect(fixed.names.slice(-3)).toEqual([...columns].sort());
   });
 });

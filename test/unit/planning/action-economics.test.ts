@@ -55,6 +55,13 @@ describe('actionEconomics', () => {
     expect(e.cost).toBe(0.5);
     expect(e.value).toBeCloseTo(1.2 - 0.5, 12);
   });
+
+  it('charges the level sent, not the default one, when the plan picks another discount level', () => {
+    // At 5% instead of the default 10%: discount 0.2×0.05×40 = 0.4; value = 1.2 − 0.4 − 0.05 = 0.75
+    const e = actionEconomics(0.2, 0.1, offer, email, 5);
+    expect(e.expectedDiscountCost).toBeCloseTo(0.4, 12);
+    expect(e.value).toBeCloseTo(0.75, 12);
+  });
 });
 
 describe('offerValidOn', () => {

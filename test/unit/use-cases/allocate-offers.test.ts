@@ -54,7 +54,7 @@ describe('allocateOffers', () => {
     await put('segments.csv', ['customer_id,segment_name', 'R,Loyal', 'L,At risk', 'N,New']);
     // The win-back arm scores best for everyone; only L may receive it.
     await put('scores.csv', [
-      'customer_id,p_control,p_arm_1,p_arm_2',
+      'customer_id,p_control,p_action_1,p_action_2',
       'R,0.1,0.15,0.6',
       'L,0.1,0.15,0.6',
       'N,0.1,0.15,0.6',
@@ -77,6 +77,16 @@ describe('allocateOffers', () => {
           arms: [
             { armId: 'a1', offerId: 'O-ALL', channelId: 'email' },
             { armId: 'a2', offerId: 'O-WINBACK', channelId: 'email' },
+          ],
+          actions: [
+            { actionId: 'O-ALL|email|0', offerId: 'O-ALL', channelId: 'email', discountPct: 0, arm: 1 },
+            {
+              actionId: 'O-WINBACK|email|0',
+              offerId: 'O-WINBACK',
+              channelId: 'email',
+              discountPct: 0,
+              arm: 2,
+            },
           ],
           backend: 'cpu',
           metrics: {

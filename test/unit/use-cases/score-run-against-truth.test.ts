@@ -63,9 +63,9 @@ async function lakeWith(plan: string, scores: string): Promise<InMemoryObjectSto
   await put(
     `models/response/${RUN}/model-card.json`,
     JSON.stringify({
-      arms: [
-        { armId: 'a1', offerId: 'O-PCT', channelId: 'sms' },
-        { armId: 'a2', offerId: 'O-PCT', channelId: 'email' },
+      actions: [
+        { actionId: 'O-PCT|sms|10', offerId: 'O-PCT', channelId: 'sms', discountPct: 10, arm: 1 },
+        { actionId: 'O-PCT|email|10', offerId: 'O-PCT', channelId: 'email', discountPct: 10, arm: 2 },
       ],
     }),
   );
@@ -109,9 +109,12 @@ describe('scoreRunAgainstTruth', () => {
         'D,target,O-PCT,email',
         'E,none,,',
       ].join('\n'),
-      ['customer_id,p_control,p_arm_1,p_arm_2', 'A,0.1,0.2,0.5', 'C,0.1,0.3,0.4', 'E,0.2,0.25,0.3'].join(
-        '\n',
-      ),
+      [
+        'customer_id,p_control,p_action_1,p_action_2',
+        'A,0.1,0.2,0.5',
+        'C,0.1,0.3,0.4',
+        'E,0.2,0.25,0.3',
+      ].join('\n'),
     );
     const card = await scoreRunAgainstTruth(
       { store, lakeBucket: LAKE },
@@ -151,7 +154,7 @@ describe('scoreRunAgainstTruth', () => {
   it("judges another plan in place of the run's, still leaving out the run's holdout", async () => {
     const store = await lakeWith(
       ['customer_id,decision,offer_id,channel_id', 'A,target,O-PCT,email', 'B,holdout,,'].join('\n'),
-      'customer_id,p_control,p_arm_1,p_arm_2\n',
+      'customer_id,p_control,p_action_1,p_action_2\n',
     );
     await store.write(
       { bucket: LAKE, key: 'mine.csv' },
