@@ -6,14 +6,10 @@ import { ResponseModelError } from './errors';
 import { type ArmCalibration, type ArmQini, evaluateHoldout } from './evaluation';
 import { encodeTargets, maskedBinaryCrossentropy } from './masked-loss';
 import { applyScaler, fitScaler } from './scaler';
-import { permutation, seededRandom, stratifiedSplit } from './split';
+import { buildMlp, fitSeeded, predictMlp } from './seeded-mlp';
+import { seededRandom, stratifiedSplit } from './split';
 import { initTensorflow } from './tensorflow';
-import {
-  assertFiniteFeatures,
-  type ResolvedOptions,
-  resolveOptions,
-  validateTrainingSet,
-} from './validation';
+import { assertFiniteFeatures, resolveOptions, validateTrainingSet } from './validation';
 
 export type { ModelArtifacts } from './artifacts';
 export { ResponseModelError } from './errors';
@@ -78,9 +74,6 @@ export interface ResponseModel {
   dispose(): void;
 }
 
-// wasm pays a large fixed cost per batch (tfjs's default of 32 makes 100k rows take ~20 s); a batch
-// of 32768 × 32 float32 activations is only 4 MB.
-const PREDICT_BATCH_SIZE = 32768;
 const MAX_SEED = 0x7fffffff;
 
 /**
@@ -112,18 +105,35 @@ export async function trainResponseModel(
     scaler: fitScaler(train.features, data.featureCount),
   };
 
-  const network = buildNetwork(header, resolved, initSeed, train);
-  const optimizer = tf.train.adam(resolved.learningRate);
+  const network = buildMlp({
+    inputs: header.featureCount,
+    hiddenUnits: resolved.hiddenUnits,
+    outputs: header.arms + 1,
+    outputActivation: 'sigmoid',
+    l2: resolved.l2Regularization,
+    seed: initSeed,
+    // Start each head at its arm's training response rate: with a rare outcome (~8%) a zero bias
+    // starts at 50% and spends many epochs just learning the base rate, miscalibrated if training stops early.
+    outputBias: armLogits(train, header.arms),
+  });
   try {
-    network.compile({ optimizer, loss: maskedBinaryCrossentropy });
-    await trainEpochs(network, header, resolved, train, shuffleSeed);
+    await fitSeeded(
+      network,
+      applyScaler(header.scaler, train.features, train.rows),
+      encodeTargets(train.arm, train.label, header.arms),
+      train.rows,
+      {
+        epochs: resolved.epochs,
+        batchSize: resolved.batchSize,
+        seed: shuffleSeed,
+        learningRate: resolved.learningRate,
+        loss: maskedBinaryCrossentropy,
+      },
+    );
   } catch (error) {
     network.dispose();
     if (error instanceof ResponseModelError) throw error;
     throw new ResponseModelError('training the response model failed', { cause: error });
-  } finally {
-    // The network does not own an optimizer it was handed, and inference never needs Adam's moments.
-    optimizer.dispose();
   }
   const model = new TfResponseModel(network, header);
   const trainingMs = performance.now() - started;
@@ -204,13 +214,7 @@ class TfResponseModel implements ResponseModel {
     }
     if (rows === 0) return new Float32Array(0);
     assertFiniteFeatures(features, this.featureCount);
-    const scaled = applyScaler(this.header.scaler, features, rows);
-    return tf.tidy(() => {
-      const x = tf.tensor2d(scaled, [rows, this.featureCount]);
-      const y = this.network.predict(x, { batchSize: PREDICT_BATCH_SIZE }) as tf.Tensor;
-      // Copy: on wasm, dataSync() may be a view of backend memory that is reused after tidy().
-      return Float32Array.from(y.dataSync());
-    });
+    return predictMlp(this.network, applyScaler(this.header.scaler, features, rows), rows);
   }
 
   async toArtifacts(): Promise<ModelArtifacts> {
@@ -257,40 +261,6 @@ function gatherRows(data: TrainingSet, indices: Int32Array): Rows {
   return { rows: indices.length, features, arm, label };
 }
 
-function buildNetwork(
-  header: ModelHeader,
-  options: ResolvedOptions,
-  initSeed: number,
-  train: Rows,
-): tfl.Sequential {
-  const network = tfl.sequential();
-  const units = [...options.hiddenUnits, header.arms + 1];
-  units.forEach((n, i) => {
-    const isHeads = i === units.length - 1;
-    network.add(
-      tfl.layers.dense({
-        units: n,
-        activation: isHeads ? 'sigmoid' : 'relu',
-        ...(i === 0 ? { inputShape: [header.featureCount] } : {}),
-        // Seeded per layer: one shared seed would give same-shaped layers identical starting weights.
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: (initSeed + i) % MAX_SEED }),
-        biasInitializer: 'zeros',
-        ...(options.l2Regularization > 0
-          ? { kernelRegularizer: tfl.regularizers.l2({ l2: options.l2Regularization }) }
-          : {}),
-      }),
-    );
-  });
-  // Start each head at its arm's training response rate: with a rare outcome (~8%) a zero bias starts
-  // at 50% and spends many epochs just learning the base rate, miscalibrated if training stops early.
-  const bias = network.layers[network.layers.length - 1]?.weights[1];
-  if (bias === undefined) throw new ResponseModelError('the output layer has no bias to initialise');
-  const logits = tf.tensor1d(armLogits(train, header.arms));
-  bias.write(logits);
-  logits.dispose();
-  return network;
-}
-
 function armLogits(train: Rows, arms: number): number[] {
   const positives = new Array<number>(arms + 1).fill(0);
   const counts = new Array<number>(arms + 1).fill(0);
@@ -304,48 +274,4 @@ function armLogits(train: Rows, arms: number): number[] {
     const rate = (p + 1) / ((counts[a] as number) + 2);
     return Math.log(rate / (1 - rate));
   });
-}
-
-async function trainEpochs(
-  network: tfl.Sequential,
-  header: ModelHeader,
-  options: ResolvedOptions,
-  train: Rows,
-  shuffleSeed: number,
-): Promise<void> {
-  const width = header.featureCount;
-  const heads = header.arms + 1;
-  const x = applyScaler(header.scaler, train.features, train.rows);
-  const y = encodeTargets(train.arm, train.label, header.arms);
-  const rng = seededRandom(shuffleSeed);
-  const xEpoch = new Float32Array(x.length);
-  const yEpoch = new Float32Array(y.length);
-  // tfjs's own `shuffle: true` draws from Math.random, so each epoch is reordered here, from the seed.
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    const order = permutation(train.rows, rng);
-    order.forEach((row, i) => {
-      xEpoch.set(x.subarray(row * width, (row + 1) * width), i * width);
-      yEpoch.set(y.subarray(row * heads, (row + 1) * heads), i * heads);
-    });
-    const xs = tf.tensor2d(xEpoch, [train.rows, width]);
-    const ys = tf.tensor2d(yEpoch, [train.rows, heads]);
-    try {
-      const history = await network.fit(xs, ys, {
-        epochs: 1,
-        batchSize: options.batchSize,
-        shuffle: false,
-        verbose: 0,
-        yieldEvery: 'never',
-      });
-      const loss = history.history.loss?.[0];
-      if (typeof loss === 'number' && !Number.isFinite(loss)) {
-        throw new ResponseModelError(
-          `the training loss became ${loss} in epoch ${epoch + 1}; lower learningRate (now ${options.learningRate})`,
-        );
-      }
-    } finally {
-      xs.dispose();
-      ys.dispose();
-    }
-  }
 }
