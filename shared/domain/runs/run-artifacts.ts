@@ -11,5 +11,18 @@ export const runArtifactKeys = (runId: string) =>
     scores: `runs/${runId}/scores.csv`,
     responseModel: `models/response/${runId}/`,
     plan: `runs/${runId}/plan.csv`,
+    /** The plan's budget curve, strategy comparison, fairness and off-policy estimates (JSON). */
+    planAnalysis: `runs/${runId}/plan-analysis.json`,
+    /** The same, as a page with charts for finance and marketing. */
+    planReport: `runs/${runId}/plan-report.html`,
+    /** One row per customer: chosen action, runner-up, value, cost, price beaten, model version, inputs hash. */
+    decisionLog: `runs/${runId}/decision-log.csv`,
+    /** One file per channel for the e-mail, SMS, push and mail systems. */
+    exportsPrefix: `exports/${runId}/`,
+    /** The segment centroids of this run, which the next run matches its segments to. */
+    segmentCentroids: `runs/${runId}/segment-centroids.json`,
     costReport: `runs/${runId}/cost-report.json`,
   }) as const;
+
+/** The latest segment centroids per partner: the next run of that partner keeps segment ids stable by matching to them. */
+export const latestSegmentCentroidsKey = (partner: string) => `segments/${partner}/latest-centroids.json`;
