@@ -130,6 +130,15 @@ export const segmentProfile = z.object({
   inactiveCustomers: z.number().int().nonnegative().default(0),
   otcOnlyCustomers: z.number().int().nonnegative().default(0),
   highValueCustomers: z.number().int().nonnegative().default(0),
+  /** Means of a fixed list of feature-store columns (PROFILE_FEATURES), over the customers with a value. */
+  meanFeatures: z.record(z.string(), z.number()).default({}),
+  /** Up to three categories with the highest mean share of the segment's spend, largest first. */
+  topCategories: z
+    .array(z.object({ category: z.string(), share: z.number() }))
+    .max(3)
+    .default([]),
+  /** Mean of the segment's per-channel response rates; null when none of its customers was contacted. */
+  responseRate: z.number().nullable().default(null),
 });
 export type SegmentProfile = z.infer<typeof segmentProfile>;
 
@@ -138,6 +147,14 @@ export const segmentOutput = z.object({
   k: z.number().int().positive(),
   silhouette: z.number(),
   profiles: z.array(segmentProfile),
+  /**
+   * The run whose segment centroids this run's ids were matched to, so that a segment id means the
+   * same customers from run to run; null when ids were numbered afresh. Optional because payloads
+   * from before stable ids lack it.
+   */
+  idsMatchedTo: z.string().nullable().optional(),
+  /** Why ids were numbered afresh or which changed (new, retired), for whoever compares runs. */
+  idsNote: z.string().optional(),
 });
 export type SegmentOutput = z.infer<typeof segmentOutput>;
 

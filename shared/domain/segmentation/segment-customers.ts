@@ -62,6 +62,20 @@ export interface SegmentationResult {
   segments: Segment[];
 }
 
+/** What k-means clusters on, in the order of `rfmFeatures`; stored with centroids so a change of features is noticed. */
+export const SEGMENTATION_FEATURES: readonly string[] = [
+  'log1p(recency_days)',
+  'log1p(frequency)',
+  'log1p(max(monetary, 0))',
+];
+
+export interface SegmentCentroids {
+  /** Per segment, in `segments` order: the mean of its customers' features before standardisation; null for 'No purchase yet'. */
+  centroids: (number[] | null)[];
+  /** The standardisation divisor of each feature over the clustered customers: this run's unit of distance. */
+  scale: number[];
+}
+
 const MAX_NAMED_CLUSTERS = 8;
 // Silhouette is quadratic in the sample: 10k points is ~50M distance pairs per candidate k.
 const MAX_SAMPLE_SIZE = 10_000;
@@ -144,6 +158,42 @@ export function segmentCustomers(
     });
   }
   return { k: fit.k, silhouette: fit.silhouette, segmentOf, segments };
+}
+
+/**
+ * The centroid of each segment of a result, in {@link SEGMENTATION_FEATURES} units (log-scaled,
+ * not standardised), and the scale that standardised them. Centroids in these units can be
+ * compared across runs, whereas z-scores shift whenever the population does.
+ *
+ * @param customers - the input of `segmentCustomers`
+ * @param result - its result
+ */
+export function segmentCentroids(
+  customers: readonly CustomerActivity[],
+  result: SegmentationResult,
+): SegmentCentroids {
+  const width = SEGMENTATION_FEATURES.length;
+  const sums = result.segments.map(() => new Array<number>(width).fill(0));
+  const counts = new Array<number>(result.segments.length).fill(0);
+  const rows: number[][] = [];
+  customers.forEach((c, i) => {
+    if (c.recencyDays === null) return;
+    const row = rfmFeatures(c.recencyDays, c.frequency, c.monetary);
+    rows.push(row);
+    const id = result.segmentOf[i] ?? -1;
+    const sum = sums[id];
+    if (sum === undefined) return;
+    counts[id] = (counts[id] ?? 0) + 1;
+    row.forEach((x, d) => {
+      sum[d] = (sum[d] ?? 0) + x;
+    });
+  });
+  const centroids = result.segments.map((s, id) =>
+    s.name === 'No purchase yet' ? null : (sums[id] ?? []).map((x) => x / Math.max(counts[id] ?? 0, 1)),
+  );
+  // With nobody clustered there is nothing to standardise; unit scale keeps the width right.
+  const scale = rows.length > 0 ? standardize(rows).scale : new Array<number>(width).fill(1);
+  return { centroids, scale };
 }
 
 interface ResolvedOptions {

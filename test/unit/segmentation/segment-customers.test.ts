@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { rfmFeatures, standardize } from '#shared/domain/segmentation/scaling';
 import {
   type CustomerActivity,
+  SEGMENTATION_FEATURES,
   type SegmentationResult,
+  segmentCentroids,
   segmentCustomers,
 } from '#shared/domain/segmentation/segment-customers';
 
@@ -253,5 +256,36 @@ describe('segmentCustomers', () => {
     expect(() => segmentCustomers([c('bad', 1, 1, Number.POSITIVE_INFINITY)], { seed: 1 })).toThrow(
       /monetary/,
     );
+  });
+});
+
+describe('segmentCentroids', () => {
+  it('gives each segment the mean of its log-scaled features, unstandardised, and the scale', () => {
+    const input = [...threeBlobs, c('n', null, 0, 0)];
+    const result = segmentCustomers(input, { seed: 1 });
+    const { centroids, scale } = segmentCentroids(input, result);
+
+    expect(centroids).toHaveLength(4);
+    expect(centroids[3]).toBeNull();
+    const blobA = threeBlobs.filter((x) => x.customerId.startsWith('a'));
+    const meanOf = (d: number) =>
+      blobA.reduce((sum, x) => sum + (rfmFeatures(x.recencyDays ?? 0, x.frequency, x.monetary)[d] ?? 0), 0) /
+      blobA.length;
+    expect(centroids[0]?.length).toBe(SEGMENTATION_FEATURES.length);
+    centroids[0]?.forEach((x, d) => {
+      expect(x).toBeCloseTo(meanOf(d), 12);
+    });
+    const expected = standardize(
+      threeBlobs.map((x) => rfmFeatures(x.recencyDays ?? 0, x.frequency, x.monetary)),
+    );
+    expect(scale).toEqual(expected.scale);
+  });
+
+  it('uses unit scale when nobody was clustered', () => {
+    const input = [c('g1', null, 0, 0)];
+    expect(segmentCentroids(input, segmentCustomers(input, { seed: 1 }))).toEqual({
+      centroids: [null],
+      scale: [1, 1, 1],
+    });
   });
 });
