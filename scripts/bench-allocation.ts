@@ -6,11 +6,13 @@
  *   npx tsx scripts/bench-allocation.ts --preset 24m       # 1,000,000 customers x 24 options
  *   npx tsx scripts/bench-allocation.ts --preset 10m       # 10 million options in total
  *   npx tsx scripts/bench-allocation.ts --preset 24m --greedy   # also time the greedy baseline
+ *   npx tsx scripts/bench-allocation.ts --preset 24m --curve    # also time the 21-point budget curve
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../shared/demo/random';
 import { type AllocationProblem, greedyAllocation, solveAllocation } from '../shared/domain/allocation/index';
+import { budgetCurve } from '../shared/domain/planning/budget-curve';
 
 interface Preset {
   customers: number;
@@ -114,7 +116,23 @@ function generate(preset: Preset, seed: number): AllocationProblem {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
-function runPreset(name: string, preset: Preset, withGreedy: boolean): void {
+function runCurve(name: string, problem: AllocationProblem): void {
+  const rssBefore = peakRss();
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  const curve = budgetCurve(problem);
+  const t1 = performance.now();
+  const cpuSeconds = (process.cpuUsage(cpu).user / 1e6).toFixed(2);
+  const worstGap = Math.max(...curve.points.map((p) => p.gap));
+  console.log(
+    `[${name}] budgetCurve: ${((t1 - t0) / 1000).toFixed(2)} s wall (${cpuSeconds} s CPU), peak RSS ${mb(peakRss())} ` +
+      `(${mb(rssBefore)} before), ${curve.points.length} points, worst gap ${worstGap.toExponential(2)}, ` +
+      `saturation ${curve.saturationBudget.toFixed(0)} for ${curve.maxProfit.toFixed(0)}, ` +
+      `knee at ${curve.knee.budget.toFixed(0)} for ${curve.knee.profit.toFixed(0)}`,
+  );
+}
+
+function runPreset(name: string, preset: Preset, withGreedy: boolean, withCurve: boolean): void {
   const t0 = performance.now();
   const problem = generate(preset, 20240601);
   const t1 = performance.now();
@@ -156,17 +174,19 @@ function runPreset(name: string, preset: Preset, withGreedy: boolean): void {
         `solver gains ${(((result.value - greedy.value) / Math.abs(greedy.value)) * 100).toFixed(1)}%`,
     );
   }
+  if (withCurve) runCurve(name, problem);
 }
 
 function main(): void {
   const args = process.argv.slice(2);
   const presetAt = args.indexOf('--preset');
   const withGreedy = args.includes('--greedy');
+  const withCurve = args.includes('--curve');
   const name = presetAt >= 0 ? args[presetAt + 1] : undefined;
   if (name !== undefined) {
     const preset = PRESETS[name];
     if (!preset) throw new Error(`unknown preset ${name}; one of ${Object.keys(PRESETS).join(', ')}`);
-    runPreset(name, preset, withGreedy);
+    runPreset(name, preset, withGreedy, withCurve);
     return;
   }
   const script = fileURLToPath(import.meta.url);
