@@ -136,6 +136,10 @@ async function main(): Promise<void> {
     ...(cost?.status === 200 ? { cost: cost.body } : {}),
   };
   say(formatSummary(summary));
+  if (run.body.status === 'SUCCEEDED') {
+    const page = resolve(root, '.local/runs/lake', runArtifactKeys(runId).planReport);
+    say(`\nThe plan's report (budget curve, strategy comparison, fairness, off-policy estimate): ${page}`);
+  }
   if (scorecard) say(`\n${scorecard.text}\n(page: ${scorecard.html}; again later: npm run scorecard)`);
   if (run.body.status === 'SUCCEEDED') say(await offerSuggestionsText(stack, runId));
 
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
   for (const role of ROLES) {
     const path = {
       marketing: `/customers/${sample}/recommendations`,
-      analyst: `/runs/${runId}`,
+      analyst: `/runs/${runId}/plan`,
       finance: `/runs/${runId}/cost-report`,
       partner: '/uploads',
       admin: '/runs',

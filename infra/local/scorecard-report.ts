@@ -47,7 +47,16 @@ export async function exportRunArtifacts(
   latest: LatestRun,
 ): Promise<void> {
   const keys = runArtifactKeys(latest.runId);
-  for (const key of [keys.catalog, keys.plan, keys.scores, `${keys.responseModel}model-card.json`]) {
+  const files = [
+    keys.catalog,
+    keys.plan,
+    keys.scores,
+    `${keys.responseModel}model-card.json`,
+    keys.planAnalysis,
+    keys.planReport,
+    keys.decisionLog,
+  ];
+  for (const key of files) {
     const body = await from.store.readText({ bucket: from.lakeBucket, key });
     const path = join(runsDir, EXPORTED_LAKE, key);
     await mkdir(join(path, '..'), { recursive: true });

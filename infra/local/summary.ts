@@ -68,8 +68,27 @@ export function formatSummary(s: DemoSummary): string {
     `Expected incremental profit       ${money(plan.expectedIncrementalProfit, currency)}`,
     `Campaign cost                     ${money(plan.spend, currency)} of a ${money(plan.budget, currency)} budget (contacts ${money(plan.contactCost, currency)}, expected discounts ${money(plan.expectedDiscountCost, currency)})`,
     `Optimality certificate            primal ${plan.certificate.primal.toFixed(2)}, dual bound ${plan.certificate.dualBound.toFixed(2)}, gap ${(plan.certificate.gap * 100).toFixed(3)}%`,
+    ...(plan.budgetCurve
+      ? [
+          `Budget curve                      next ${currency} of budget adds ${plan.budgetCurve.marginalProfitPerEuro.toFixed(3)} profit; knee at ${money(plan.budgetCurve.kneeBudget, currency)}; more than ${money(plan.budgetCurve.saturationBudget, currency)} buys nothing`,
+        ]
+      : []),
     `Response model                    ${summary.model.backend} backend, holdout AUC ${summary.model.holdoutAuc?.toFixed(3) ?? 'n/a'}, Qini ${summary.model.holdoutQini?.toFixed(3) ?? 'n/a'}`,
   );
+  if (plan.comparison) {
+    lines.push(
+      "\nThe plan against the usual targeting rules, on the run's own estimates:",
+      table([
+        ['strategy', 'customers', 'spend', 'expected incremental profit'],
+        ...plan.comparison.map((c) => [
+          c.strategy,
+          count(c.customers),
+          money(c.spend, currency),
+          money(c.expectedIncrementalProfit, currency),
+        ]),
+      ]),
+    );
+  }
   if (s.cost) {
     lines.push(
       `Run cost on AWS (list prices)     ${s.cost.aws.currency} ${s.cost.aws.total.toFixed(4)}`,

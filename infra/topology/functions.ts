@@ -162,6 +162,15 @@ export const apiFunctions = {
     access: { runsTable: 'read', lakeBucket: 'read' },
     route: 'getCostReport',
   },
+  GetPlan: {
+    description: apiRoutes.getPlan.summary,
+    entry: 'functions/api/get-plan.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    env: ['runsTable', 'lakeBucket'],
+    access: { runsTable: 'read', lakeBucket: 'read' },
+    route: 'getPlan',
+  },
   GetCustomerRecommendations: {
     description: apiRoutes.getCustomerRecommendations.summary,
     entry: 'functions/api/get-customer-recommendations.ts',

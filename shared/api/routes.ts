@@ -32,6 +32,13 @@ export const apiRoutes = {
     roles: ['finance', 'admin'],
     summary: "The run's AWS cost, campaign spend and expected return.",
   },
+  getPlan: {
+    method: 'GET',
+    path: '/runs/{runId}/plan',
+    roles: ['marketing', 'analyst', 'finance', 'admin'],
+    summary:
+      "The plan's certificate, budget curve, strategy comparison, fairness and off-policy estimate, as JSON or (?format=html) the page with charts.",
+  },
   getCustomerRecommendations: {
     method: 'GET',
     path: '/customers/{customerId}/recommendations',

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
+import { defuseFormula } from '../domain/planning/channel-export';
 import type { S3Ref } from '../domain/runs/run-state';
 import type { ObjectStore } from '../ports/object-store';
 
@@ -50,6 +51,5 @@ export async function writeCsvObjects(
   }
 }
 
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+/** Every CSV the engine writes is defused the same way as the channel exports. */
+export const neutraliseFormula = defuseFormula;

@@ -114,6 +114,7 @@ export async function registerRun(input: RegisterRunInput, deps: RegisterRunDeps
     sendDate: settings.sendDate ?? addDays(startedAt, deps.defaults.sendLeadDays),
     seed: deps.defaults.seed,
     currency: deps.defaults.currency,
+    ...(settings.parity ? { parity: settings.parity } : {}),
   };
   const duplicateOf = await claim(deps, resolved.claimKey, input.runId);
   const record: RunRecord = {

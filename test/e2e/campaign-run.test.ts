@@ -15,6 +15,7 @@ import { S3ObjectStore } from '#shared/adapters/aws/s3-object-store';
 import { type DemoBatch, demoBatchDefaults, generateDemoBatch } from '#shared/demo/generate-demo-batch';
 import type { Role } from '#shared/domain/auth/roles';
 import type { Manifest } from '#shared/domain/contracts/manifest';
+import type { PlanAnalysis } from '#shared/domain/planning/plan-analysis';
 import type { Recommendation } from '#shared/domain/recommendations/recommendation';
 import type { CostReport } from '#shared/domain/reporting/cost-report';
 import type { RunRecord } from '#shared/domain/runs/run-record';
@@ -223,6 +224,53 @@ describe('a campaign run, from files dropped into S3 to an authorized API answer
       6,
     );
     expect((await apiCall(as('marketing'), 'GET', `/runs/${run.runId}/cost-report`)).status).toBe(403);
+  });
+
+  it('shows the plan analysis (certificate, budget curve, comparison, fairness, off-policy) to the roles that plan and pay', async () => {
+    const answer = await apiCall<PlanAnalysis>(as('finance'), 'GET', `/runs/${run.runId}/plan`);
+    expect(answer.status).toBe(200);
+    const analysis = answer.body;
+    const plan = run.summary?.plan;
+    expect(analysis.certificate.primal).toBeCloseTo(plan?.certificate.primal ?? Number.NaN, 6);
+    const curve = analysis.budgetCurve.points;
+    expect(curve[0]?.profit).toBe(0);
+    expect(analysis.budgetCurve.maxProfit).toBeGreaterThanOrEqual(plan?.expectedIncrementalProfit ?? 0);
+    const byStrategy = new Map(analysis.comparison.map((c) => [c.strategy, c.expectedIncrementalProfit]));
+    expect(byStrategy.get('plan')).toBeCloseTo(plan?.expectedIncrementalProfit ?? Number.NaN, 6);
+    for (const baseline of ['broadcast', 'propensity', 'expected_value'] as const) {
+      expect(byStrategy.get('plan')).toBeGreaterThanOrEqual(
+        byStrategy.get(baseline) ?? Number.POSITIVE_INFINITY,
+      );
+    }
+    expect(analysis.fairness.map((f) => f.attribute).sort()).toEqual(['age_band', 'gender', 'region']);
+    expect(analysis.offPolicy.status).toBe('estimated');
+    const page = await fetch(`${stack.endpoints.api}/runs/${run.runId}/plan?format=html`, {
+      headers: { authorization: `Bearer ${stack.tokens.marketing}` },
+    });
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<svg');
+    expect((await apiCall(as('partner'), 'GET', `/runs/${run.runId}/plan`)).status).toBe(403);
+  });
+
+  it('writes a decision log with one row per customer and one export per channel the plan sends on', async () => {
+    const log = parse(await lakeText(`runs/${run.runId}/decision-log.csv`), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(log).toHaveLength(CUSTOMERS);
+    const targeted = log.filter((r) => r.decision === 'target');
+    expect(targeted).toHaveLength(run.summary?.plan.targetedCustomers ?? -1);
+    expect(targeted.every((r) => r.action !== '' && r.inputs_hash?.length === 16)).toBe(true);
+    const exports = run.summary?.plan.exports ?? [];
+    expect(exports.reduce((n, e) => n + e.recipients, 0)).toBe(targeted.length);
+    for (const e of exports) {
+      expect(e.file.key).toBe(`exports/${run.runId}/${e.channelId}.csv`);
+      const rows = parse(await lakeText(e.file.key), { columns: true }) as Record<string, string>[];
+      expect(rows).toHaveLength(e.recipients);
+      expect(new Set(rows.map((r) => r.customer_id))).toEqual(
+        new Set(targeted.filter((r) => r.action?.split('|')[1] === e.channelId).map((r) => r.customer_id)),
+      );
+    }
   });
 
   it('lists runs for every role and gives the same manifest one run', async () => {

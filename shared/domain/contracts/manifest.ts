@@ -32,6 +32,15 @@ export const campaignSettings = z
       .max(0.5)
       .describe('Share of eligible customers kept out as a control group.'),
     sendDate: isoDate.describe('Day the campaign is sent.'),
+    parity: z
+      .object({
+        attribute: z.enum(['gender', 'age_band', 'region']),
+        minRatio: z.number().gt(0).max(1),
+      })
+      .strict()
+      .describe(
+        "Optional: each group of the attribute gets offers at >= minRatio × the best-served group's rate (e.g. 0.8).",
+      ),
   })
   .partial()
   .strict();

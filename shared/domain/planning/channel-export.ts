@@ -27,9 +27,14 @@ export function csvSafeCell(value: string | number): string {
     if (!Number.isFinite(value)) throw new RangeError(`cannot export the number ${value}`);
     return String(value);
   }
-  const first = value.replace(LEADING_SPACES, '').charAt(0);
-  const defused = FORMULA_TRIGGERS.has(first) ? `'${value}` : value;
+  const defused = defuseFormula(value);
   return NEEDS_QUOTES.test(defused) ? `"${defused.replaceAll('"', '""')}"` : defused;
+}
+
+/** The apostrophe half of the defence, for writers that quote cells themselves. */
+export function defuseFormula(value: string): string {
+  const first = value.replace(LEADING_SPACES, '').charAt(0);
+  return FORMULA_TRIGGERS.has(first) ? `'${value}` : value;
 }
 
 export interface ExportRecipient {

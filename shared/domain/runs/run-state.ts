@@ -47,6 +47,16 @@ export const campaign = z.object({
   seed: z.number().int(),
   /** Currency of the batch's prices and of the budget, ISO 4217. */
   currency: z.string().length(3),
+  /**
+   * An optional parity constraint: every group of the attribute gets offers at no less than
+   * `minRatio` × the best-served group's rate. Absent, the plan only reports fairness.
+   */
+  parity: z
+    .object({
+      attribute: z.enum(['gender', 'age_band', 'region']),
+      minRatio: z.number().gt(0).max(1),
+    })
+    .optional(),
 });
 export type Campaign = z.infer<typeof campaign>;
 
@@ -211,6 +221,32 @@ export const planSummary = z.object({
   expectedIncrementalRevenue: z.number(),
   expectedIncrementalProfit: z.number(),
   certificate: z.object({ primal: z.number(), dualBound: z.number(), gap: z.number(), lambda: z.number() }),
+  /** Budget curve headline; the whole curve is in the analysis file. */
+  budgetCurve: z
+    .object({
+      marginalProfitPerEuro: z.number(),
+      saturationBudget: z.number(),
+      kneeBudget: z.number(),
+      maxProfit: z.number(),
+    })
+    .optional(),
+  /** The run's figures for the baselines and the plan, on the run's own estimates. */
+  comparison: z
+    .array(
+      z.object({
+        strategy: z.string(),
+        customers: z.number().int(),
+        spend: z.number(),
+        expectedIncrementalProfit: z.number(),
+      }),
+    )
+    .optional(),
+  /** Budget curve, comparison, fairness and off-policy estimates (JSON), and the page with charts. */
+  analysis: s3Ref.optional(),
+  report: s3Ref.optional(),
+  decisionLog: s3Ref.optional(),
+  /** One file per channel the plan sends on. */
+  exports: z.array(z.object({ channelId: z.string(), file: s3Ref, recipients: z.number().int() })).optional(),
 });
 export type PlanSummary = z.infer<typeof planSummary>;
 

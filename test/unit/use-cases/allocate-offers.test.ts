@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { CampaignCatalog } from '#shared/domain/catalog/campaign-catalog';
+import { planAnalysis } from '#shared/domain/planning/plan-analysis';
 import { allocateOffers } from '#shared/use-cases/allocate-offers';
 import { sampleRunState } from '../../support/fakes';
 import { InMemoryObjectStore } from '../../support/in-memory-object-store';
@@ -39,69 +40,85 @@ const CATALOG: CampaignCatalog = {
   categories: [],
 };
 
-describe('allocateOffers', () => {
-  it('keeps each offer to the customers its eligibility rules admit, and counts the pairs it kept out', async () => {
-    const store = new InMemoryObjectStore();
-    const put = (key: string, lines: string[]) => store.write(ref(key), lines.join('\n'), 'text/csv');
-    await store.write(ref('catalog.json'), JSON.stringify(CATALOG), 'application/json');
-    // Recent buyer R (10 days), lapsing buyer L (90 days), never bought N (no recency).
-    await put('features.csv', [
-      'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email',
-      'R,10,5,300,400,true',
-      'L,90,2,80,700,true',
-      'N,,0,0,30,true',
-    ]);
-    await put('segments.csv', ['customer_id,segment_name', 'R,Loyal', 'L,At risk', 'N,New']);
-    // The win-back arm scores best for everyone; only L may receive it.
-    await put('scores.csv', [
-      'customer_id,p_control,p_action_1,p_action_2',
-      'R,0.1,0.15,0.6',
-      'L,0.1,0.15,0.6',
-      'N,0.1,0.15,0.6',
-    ]);
-    const state = sampleRunState({
-      campaign: { budget: 100, holdoutFraction: 0, sendDate: '2026-11-29', seed: 7, currency: 'EUR' },
-      stages: {
-        features: {
-          scoringFeatures: ref('features.csv'),
-          trainingSet: ref('training.csv'),
-          catalog: ref('catalog.json'),
-          customers: 3,
-          trainingRows: 0,
-          queries: [],
-        },
-        segment: { segments: ref('segments.csv'), k: 3, silhouette: 0.5, profiles: [] },
-        score: {
-          scores: ref('scores.csv'),
-          modelPrefix: ref('models/'),
-          arms: [
-            { armId: 'a1', offerId: 'O-ALL', channelId: 'email' },
-            { armId: 'a2', offerId: 'O-WINBACK', channelId: 'email' },
-          ],
-          actions: [
-            { actionId: 'O-ALL|email|0', offerId: 'O-ALL', channelId: 'email', discountPct: 0, arm: 1 },
-            {
-              actionId: 'O-WINBACK|email|0',
-              offerId: 'O-WINBACK',
-              channelId: 'email',
-              discountPct: 0,
-              arm: 2,
-            },
-          ],
-          backend: 'cpu',
-          metrics: {
-            trainRows: 0,
-            holdoutRows: 0,
-            holdoutAuc: null,
-            holdoutQini: null,
-            holdoutLogLoss: null,
+/** Three customers, two offers on e-mail, and a randomized history of one campaign. */
+async function plannedRun() {
+  const store = new InMemoryObjectStore();
+  const put = (key: string, lines: string[]) => store.write(ref(key), lines.join('\n'), 'text/csv');
+  await store.write(ref('catalog.json'), JSON.stringify(CATALOG), 'application/json');
+  // Recent buyer R (10 days), lapsing buyer L (90 days), never bought N (no recency).
+  await put('features.csv', [
+    'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email',
+    'R,10,5,300,400,true',
+    'L,90,2,80,700,true',
+    'N,,0,0,30,true',
+  ]);
+  await put('segments.csv', ['customer_id,segment_name', 'R,Loyal', 'L,At risk', 'N,New']);
+  // One past campaign that tried both offers and kept a control group.
+  await put('training.csv', [
+    'customer_id,campaign_id,assignment,offer_id,channel_id,discount_pct,converted',
+    'R,C1,treatment,O-ALL,email,0,1',
+    'R,C1,control,,,,0',
+    'L,C1,treatment,O-WINBACK,email,0,1',
+    'L,C1,control,,,,0',
+    'N,C1,treatment,O-ALL,email,0,0',
+    'N,C1,treatment,O-WINBACK,email,0,0',
+    'N,C1,control,,,,0',
+  ]);
+  // The win-back arm scores best for everyone; only L may receive it.
+  await put('scores.csv', [
+    'customer_id,p_control,p_action_1,p_action_2',
+    'R,0.1,0.15,0.6',
+    'L,0.1,0.15,0.6',
+    'N,0.1,0.15,0.6',
+  ]);
+  const state = sampleRunState({
+    campaign: { budget: 100, holdoutFraction: 0, sendDate: '2026-11-29', seed: 7, currency: 'EUR' },
+    stages: {
+      features: {
+        scoringFeatures: ref('features.csv'),
+        trainingSet: ref('training.csv'),
+        catalog: ref('catalog.json'),
+        customers: 3,
+        trainingRows: 0,
+        queries: [],
+      },
+      segment: { segments: ref('segments.csv'), k: 3, silhouette: 0.5, profiles: [] },
+      score: {
+        scores: ref('scores.csv'),
+        modelPrefix: ref('models/'),
+        arms: [
+          { armId: 'a1', offerId: 'O-ALL', channelId: 'email' },
+          { armId: 'a2', offerId: 'O-WINBACK', channelId: 'email' },
+        ],
+        actions: [
+          { actionId: 'O-ALL|email|0', offerId: 'O-ALL', channelId: 'email', discountPct: 0, arm: 1 },
+          {
+            actionId: 'O-WINBACK|email|0',
+            offerId: 'O-WINBACK',
+            channelId: 'email',
+            discountPct: 0,
+            arm: 2,
           },
+        ],
+        backend: 'cpu',
+        metrics: {
+          trainRows: 0,
+          holdoutRows: 0,
+          holdoutAuc: null,
+          holdoutQini: null,
+          holdoutLogLoss: null,
         },
       },
-    });
+    },
+  });
 
-    const result = await allocateOffers(state, { store, lakeBucket: LAKE });
+  const result = await allocateOffers(state, { store, lakeBucket: LAKE });
+  return { store, state, result };
+}
 
+describe('allocateOffers', () => {
+  it('keeps each offer to the customers its eligibility rules admit, and counts the pairs it kept out', async () => {
+    const { store, result } = await plannedRun();
     const plan = parse(await store.readText(result.output.plan), { columns: true }) as Record<
       string,
       string
@@ -111,5 +128,50 @@ describe('allocateOffers', () => {
     expect(offerOf('R')).toBe('O-ALL');
     expect(offerOf('N')).toBe('O-ALL');
     expect(result.counts?.ineligibleOptions).toBe(2);
+  });
+
+  it('writes the decision log, the e-mail export and the analysis beside the plan', async () => {
+    const { store, state, result } = await plannedRun();
+    const summary = result.output.summary;
+    const rows = (ref: { bucket: string; key: string } | undefined) =>
+      store
+        .readText(ref ?? { bucket: LAKE, key: 'missing' })
+        .then((text) => parse(text, { columns: true }) as Record<string, string>[]);
+
+    const log = await rows(summary.decisionLog);
+    expect(log.map((r) => [r.customer_id, r.decision, r.action, r.action_propensity])).toEqual([
+      ['R', 'target', 'O-ALL|email|0', '1'],
+      ['L', 'target', 'O-WINBACK|email|0', '1'],
+      ['N', 'target', 'O-ALL|email|0', '1'],
+    ]);
+    expect(new Set(log.map((r) => r.inputs_hash)).size).toBe(3);
+    expect(
+      log.every((r) => r.model_version === 'models/' && r.seed === '7' && r.run_id === state.runId),
+    ).toBe(true);
+
+    expect(summary.exports).toEqual([
+      { channelId: 'email', file: { bucket: LAKE, key: `exports/${state.runId}/email.csv` }, recipients: 3 },
+    ]);
+    const exported = await rows(summary.exports?.[0]?.file);
+    expect(exported.map((r) => [r.customer_id, r.offer_id])).toEqual([
+      ['R', 'O-ALL'],
+      ['L', 'O-WINBACK'],
+      ['N', 'O-ALL'],
+    ]);
+
+    const analysis = planAnalysis.parse(JSON.parse(await store.readText(summary.analysis ?? ref('missing'))));
+    expect(analysis.comparison.find((c) => c.strategy === 'plan')?.expectedIncrementalProfit).toBeCloseTo(
+      summary.expectedIncrementalProfit,
+      9,
+    );
+    // The plan matches the logged action of R (O-ALL), L (O-WINBACK) and N (O-ALL): 3 of 7 rows.
+    if (analysis.offPolicy.status !== 'estimated') throw new Error(analysis.offPolicy.reason);
+    expect(analysis.offPolicy.plan.estimates.map((e) => [e.estimator, e.n, e.matched])).toEqual([
+      ['ipw', 7, 3],
+      ['snipw', 7, 3],
+      ['dr', 7, 3],
+    ]);
+    expect(analysis.offPolicy.noContact.estimates[0]?.matched).toBe(3);
+    expect(await store.readText(summary.report ?? ref('missing'))).toContain('<svg');
   });
 });

@@ -5,6 +5,13 @@ WITH spine AS (
   WHERE c.run_id = '{{run_id}}'
 ),
 {{feature_ctes}}
-SELECT f.*
+-- The protected attributes ride along for the plan's fairness report only; no model reads a
+-- fairness_ column (the model's inputs are listed by name in feature-vector.ts).
+SELECT
+  f.*,
+  c.region AS fairness_region,
+  c.gender AS fairness_gender,
+  c.birth_year AS fairness_birth_year
 FROM features f
+JOIN customers c ON c.customer_id = f.customer_id AND c.run_id = '{{run_id}}'
 ORDER BY f.customer_id

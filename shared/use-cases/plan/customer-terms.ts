@@ -1,0 +1,47 @@
+import type { EligibilityFacts } from '../../domain/contracts/offer-terms';
+import { ageBand, type ProtectedAttribute } from '../../domain/planning/fairness';
+import type { S3Ref } from '../../domain/runs/run-state';
+import type { ObjectStore } from '../../ports/object-store';
+import { booleanCell, numberCell, readCsvObjects } from '../csv-objects';
+
+/** What the plan needs to know of each customer, from the scoring features. */
+export interface CustomerTerms {
+  readonly consents: ReadonlySet<string>;
+  readonly facts: EligibilityFacts;
+  /** For the fairness report only: never an input to a decision. */
+  readonly protected: Record<ProtectedAttribute, string>;
+  /** Revenue of the last 365 days: the value the expected-value baseline weighs churn risk by. */
+  readonly monetary365: number;
+}
+
+/** Each customer's consents, eligibility facts and protected attributes, by customer id. */
+export async function readCustomerTerms(
+  store: ObjectStore,
+  ref: S3Ref,
+  channels: readonly string[],
+  asOf: string,
+): Promise<Map<string, CustomerTerms>> {
+  const asOfYear = Number(asOf.slice(0, 4));
+  const map = new Map<string, CustomerTerms>();
+  for await (const r of readCsvObjects(store, ref)) {
+    const recency = numberCell(r.recency_days);
+    const birthYear = numberCell(r.fairness_birth_year);
+    const monetary365 = numberCell(r.monetary_365, 0);
+    map.set(r.customer_id ?? '', {
+      consents: new Set(channels.filter((c) => booleanCell(r[`consent_${c}`]))),
+      facts: {
+        recencyDays: Number.isFinite(recency) ? recency : null,
+        frequency365: numberCell(r.frequency_365, 0),
+        monetary365,
+        tenureDays: numberCell(r.tenure_days, 0),
+      },
+      protected: {
+        gender: r.fairness_gender ?? '',
+        age_band: ageBand(Number.isFinite(birthYear) ? birthYear : null, asOfYear),
+        region: r.fairness_region ?? '',
+      },
+      monetary365,
+    });
+  }
+  return map;
+}

@@ -1,0 +1,110 @@
+import { type CampaignCatalog, campaignCatalog } from '../../domain/catalog/campaign-catalog';
+import { isEligible } from '../../domain/contracts/offer-terms';
+import { actionEconomics, offerValidOn } from '../../domain/planning/action-economics';
+import { isHeldOut } from '../../domain/planning/holdout';
+import type { RunState, ScoreOutput } from '../../domain/runs/run-state';
+import type { ObjectStore } from '../../ports/object-store';
+import { numberCell, readCsvObjects } from '../csv-objects';
+import { type CustomerTerms, readCustomerTerms } from './customer-terms';
+import { OptionTable } from './option-table';
+
+/** An action the plan may send today, with its offer and channel resolved. */
+export type PlannableAction = ScoreOutput['actions'][number] & {
+  offer: CampaignCatalog['offers'][number];
+  channel: CampaignCatalog['channels'][number];
+  offerAt: number;
+  channelAt: number;
+  /** Index into the score stage's actions (the scores file's p_action_{actionAt + 1}). */
+  actionAt: number;
+};
+
+export interface Candidate {
+  customerId: string;
+  pControl: number;
+  /** P(response | action), per scored action. */
+  actions: Float64Array;
+  heldOut: boolean;
+}
+
+export interface PlanInputs {
+  catalog: CampaignCatalog;
+  actions: PlannableAction[];
+  terms: Map<string, CustomerTerms>;
+  candidates: Candidate[];
+  options: OptionTable;
+  /** Customer × action pairs an offer's eligibility rules kept out of the plan. */
+  ineligible: number;
+}
+
+/** The scored actions whose offer and channel are in the catalog and whose offer is valid on the send date. */
+function plannableActions(score: ScoreOutput, catalog: CampaignCatalog, sendDate: string): PlannableAction[] {
+  const offerIndex = new Map(catalog.offers.map((o, i) => [o.offerId, i]));
+  const channelIndex = new Map<string, number>(catalog.channels.map((c, i) => [c.channelId, i]));
+  return score.actions.flatMap((a, actionAt) => {
+    const offerAt = offerIndex.get(a.offerId);
+    const channelAt = channelIndex.get(a.channelId);
+    const offer = offerAt === undefined ? undefined : catalog.offers[offerAt];
+    const channel = channelAt === undefined ? undefined : catalog.channels[channelAt];
+    if (offerAt === undefined || channelAt === undefined || !offer || !channel) return [];
+    if (!offerValidOn(offer, sendDate)) return [];
+    return [{ ...a, offer, channel, offerAt, channelAt, actionAt }];
+  });
+}
+
+/**
+ * Reads the run's scores and turns every customer × action that consent and eligibility allow
+ * into an option valued by expected incremental profit; held-out customers get none.
+ */
+export async function readPlanInputs(state: RunState, store: ObjectStore): Promise<PlanInputs> {
+  const { features, score } = state.stages;
+  if (!features || !score) throw new Error('allocate needs the features and score outputs');
+  const catalog = campaignCatalog.parse(JSON.parse(await store.readText(features.catalog)));
+  const { sendDate, holdoutFraction, seed } = state.campaign;
+  const actions = plannableActions(score, catalog, sendDate);
+  const terms = await readCustomerTerms(
+    store,
+    features.scoringFeatures,
+    catalog.channels.map((c) => c.channelId),
+    catalog.asOf,
+  );
+  const candidates: Candidate[] = [];
+  const options = new OptionTable();
+  let ineligible = 0;
+  for await (const r of readCsvObjects(store, score.scores)) {
+    const customerId = r.customer_id ?? '';
+    const candidate: Candidate = {
+      customerId,
+      pControl: numberCell(r.p_control, 0),
+      actions: Float64Array.from(score.actions, (_, i) => numberCell(r[`p_action_${i + 1}`], 0)),
+      heldOut: isHeldOut(customerId, seed, holdoutFraction),
+    };
+    candidates.push(candidate);
+    const customer = terms.get(customerId);
+    for (const action of candidate.heldOut || !customer ? [] : actions) {
+      if (!customer?.consents.has(action.channelId)) continue;
+      if (!isEligible(action.offer.eligibility, customer.facts)) {
+        ineligible += 1;
+        continue;
+      }
+      const pTreated = candidate.actions[action.actionAt] ?? 0;
+      const e = actionEconomics(
+        pTreated,
+        candidate.pControl,
+        action.offer,
+        action.channel,
+        action.discountPct,
+      );
+      options.push({
+        value: e.value,
+        cost: e.cost,
+        propensity: pTreated,
+        uplift: e.incrementalConversions,
+        channel: action.channelAt,
+        offer: action.offerAt,
+        action: action.actionAt,
+      });
+    }
+    options.closeCustomer();
+  }
+  return { catalog, actions, terms, candidates, options, ineligible };
+}
