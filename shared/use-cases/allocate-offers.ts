@@ -14,6 +14,7 @@ import {
   writeDecisionLog,
 } from './plan/plan-files';
 import { readPlanInputs } from './plan/plan-inputs';
+import { planSendWindows } from './plan/send-windows';
 
 export { PLAN_COLUMNS };
 
@@ -53,13 +54,15 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
   const result = solveAllocation(problem);
   const choices = planChoices(inputs, result);
   const shadowPrice = result.certificate.lambda;
+  const segmentOf = (customerId: string) => segments.get(customerId) ?? '';
+  const sendWindows = planSendWindows(choices, inputs.terms, segmentOf);
 
   const plan = { bucket, key: keys.plan };
   await writeCsvObjects(
     deps.store,
     plan,
     PLAN_COLUMNS,
-    choices.map((c) => planRow(c, segments.get(c.customerId) ?? '', shadowPrice)),
+    choices.map((c) => planRow(c, segmentOf(c.customerId), sendWindows[c.index] ?? '', shadowPrice)),
   );
   const decisionLog = { bucket, key: keys.decisionLog };
   await writeDecisionLog(
@@ -72,7 +75,14 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     },
     { runId: state.runId, seed, holdoutFraction, modelVersion: score.modelPrefix.key, shadowPrice },
   );
-  const exports = await writeChannelExports(deps.store, bucket, keys.exportsPrefix, choices, sendDate);
+  const exports = await writeChannelExports(
+    deps.store,
+    bucket,
+    keys.exportsPrefix,
+    choices,
+    sendWindows,
+    sendDate,
+  );
   const analysisRefs = { json: { bucket, key: keys.planAnalysis }, html: { bucket, key: keys.planReport } };
   const analysis = await analysePlan(deps.store, analysisRefs, {
     runId: state.runId,

@@ -67,6 +67,7 @@ export async function buildFeatures(
   const training = await run('training_set', featureQueries.trainingSet(params, categories));
   const offers = await small('offer_economics', featureQueries.offerEconomics(params));
   const channels = await small('channels', featureQueries.channels(params));
+  const sendHours = await small('send_hours', featureQueries.sendHours(params));
   const [counts] = await small('dataset_counts', featureQueries.datasetCounts(params));
 
   const catalog: CampaignCatalog = campaignCatalog.parse({
@@ -93,6 +94,7 @@ export async function buildFeatures(
       channelId: c.channel_id,
       costPerContact: num(c.cost_per_contact),
       capacityPerDay: num(c.capacity_per_day),
+      sendHours: sendHours.filter((h) => h.channel_id === c.channel_id).map((h) => num(h.send_hour)),
     })),
   });
   const catalogRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).catalog };

@@ -59,6 +59,7 @@ export async function publishRun(
         offerName: offerNames.get(row.offer_id ?? '') ?? '',
         channelId: row.channel_id ?? '',
         discountPct: numberCell(row.discount_pct, 0),
+        sendWindow: row.send_window ?? '',
         sendDate: state.campaign.sendDate,
         segment: row.segment ?? '',
         pTreated: numberCell(row.p_treated, 0),

@@ -91,7 +91,13 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
   for await (const row of readCsvObjects(deps.store, ref(keys.plan))) {
     if (row.decision === 'holdout') heldOut.add(row.customer_id ?? '');
   }
-  const targeted: { customerId: string; offerId: string; channelId: string; discountPct: number }[] = [];
+  const targeted: {
+    customerId: string;
+    offerId: string;
+    channelId: string;
+    discountPct: number;
+    window: string;
+  }[] = [];
   for await (const row of readCsvObjects(deps.store, ref(input.planKey ?? keys.plan))) {
     if (row.decision !== 'target') continue;
     targeted.push({
@@ -99,6 +105,7 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
       offerId: row.offer_id ?? '',
       channelId: row.channel_id ?? '',
       discountPct: numberCell(row.discount_pct),
+      window: row.send_window ?? '',
     });
   }
 
@@ -113,7 +120,7 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
   let unmatched = 0;
   for (const t of targeted) {
     const customer = world.customerIndex.get(t.customerId);
-    // A plan without a discount level sends the offer's default; none names a send window.
+    // A plan without a discount level sends the offer's default; without a window, the channel's first.
     const action =
       customer === undefined
         ? -1
@@ -121,6 +128,7 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
             offerId: t.offerId,
             channelId: t.channelId,
             ...(Number.isFinite(t.discountPct) ? { discountPct: t.discountPct } : {}),
+            ...(t.window ? { window: t.window } : {}),
           });
     if (customer === undefined || action < 0) unmatched += 1;
     else choice[customer] = action;

@@ -32,6 +32,11 @@ export const catalogChannel = z.object({
   channelId: z.enum(CONTACT_CHANNELS),
   costPerContact: z.number().nonnegative(),
   capacityPerDay: z.number().int().nonnegative(),
+  /**
+   * Hours the randomized history sent at on this channel, most used first: the send times a plan
+   * may choose from. Empty for a channel that is not timed (letters) or never sent on.
+   */
+  sendHours: z.array(z.number().int().min(0).max(23)).default([]),
 });
 export type CatalogChannel = z.infer<typeof catalogChannel>;
 

@@ -16,6 +16,7 @@ export const SQL_FILES = [
   'top-categories',
   'offer-economics',
   'channels',
+  'send-hours',
   'dataset-counts',
   'customer-labels',
   'branch-performance',
@@ -128,6 +129,11 @@ export const featureQueries = {
   },
   channels(params: QueryParameters): string {
     return render(loadSql('channels'), { run_id: queryParameters.parse(params).runId });
+  },
+  /** Hours past campaigns sent at per timed channel, most used first (see send-hours.sql). */
+  sendHours(params: QueryParameters): string {
+    const p = queryParameters.parse(params);
+    return render(loadSql('send-hours'), { run_id: p.runId, as_of: p.asOf });
   },
   datasetCounts(params: QueryParameters): string {
     return render(loadSql('dataset-counts'), { run_id: queryParameters.parse(params).runId });

@@ -8,6 +8,8 @@ export interface Recommendation {
   readonly channelId: string;
   readonly discountPct: number;
   readonly sendDate: string;
+  /** `HH:00` of the send on timed channels; absent or '' when the channel is not timed. */
+  readonly sendWindow?: string;
   readonly segment: string;
   /** P(response | this action) and P(response | no contact). */
   readonly pTreated: number;

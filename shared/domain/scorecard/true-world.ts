@@ -187,12 +187,18 @@ export function actionOf(world: TrueWorld, customer: number, key: string): numbe
 
 /**
  * The action a plan that names an offer and a channel sends: at `discountPct` (the offer's
- * default level when not given), in the channel's first send window. -1 when there is none.
+ * default level when not given), in `window` when the truth holds that window for the channel,
+ * else in the channel's first send window. -1 when there is none.
  */
 export function plannedActionOf(
   world: TrueWorld,
   customer: number,
-  plan: { readonly offerId: string; readonly channelId: string; readonly discountPct?: number },
+  plan: {
+    readonly offerId: string;
+    readonly channelId: string;
+    readonly discountPct?: number;
+    readonly window?: string;
+  },
 ): number {
   let best = -1;
   let bestWindow = '';
@@ -201,6 +207,7 @@ export function plannedActionOf(
     const arm = world.arms[world.actionArm[a] as number];
     if (!arm || arm.offerId !== plan.offerId || arm.channelId !== plan.channelId) continue;
     if (plan.discountPct === undefined ? !arm.defaultLevel : arm.discountPct !== plan.discountPct) continue;
+    if (plan.window !== undefined && arm.window === plan.window) return a;
     if (best < 0 || arm.window < bestWindow) {
       best = a;
       bestWindow = arm.window;

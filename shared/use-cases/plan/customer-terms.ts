@@ -1,5 +1,6 @@
 import type { EligibilityFacts } from '../../domain/contracts/offer-terms';
 import { ageBand, type ProtectedAttribute } from '../../domain/planning/fairness';
+import type { HourEvidence } from '../../domain/planning/send-time';
 import type { S3Ref } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
 import { booleanCell, numberCell, readCsvObjects } from '../csv-objects';
@@ -12,6 +13,8 @@ export interface CustomerTerms {
   readonly protected: Record<ProtectedAttribute, string>;
   /** Revenue of the last 365 days: the value the expected-value baseline weighs churn risk by. */
   readonly monetary365: number;
+  /** When the customer shops, for the send time. */
+  readonly hour: HourEvidence;
 }
 
 /** Each customer's consents, eligibility facts and protected attributes, by customer id. */
@@ -27,6 +30,7 @@ export async function readCustomerTerms(
     const recency = numberCell(r.recency_days);
     const birthYear = numberCell(r.fairness_birth_year);
     const monetary365 = numberCell(r.monetary_365, 0);
+    const meanHour = numberCell(r.mean_hour_365);
     map.set(r.customer_id ?? '', {
       consents: new Set(channels.filter((c) => booleanCell(r[`consent_${c}`]))),
       facts: {
@@ -41,6 +45,10 @@ export async function readCustomerTerms(
         region: r.fairness_region ?? '',
       },
       monetary365,
+      hour: {
+        meanHour: Number.isFinite(meanHour) ? meanHour : null,
+        occasions: numberCell(r.frequency_365, 0),
+      },
     });
   }
   return map;

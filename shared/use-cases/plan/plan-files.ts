@@ -19,6 +19,7 @@ export const PLAN_COLUMNS = [
   'offer_id',
   'channel_id',
   'discount_pct',
+  'send_window',
   'p_treated',
   'p_control',
   'expected_profit',
@@ -28,10 +29,15 @@ export const PLAN_COLUMNS = [
   'reasons',
 ] as const;
 
-export function planRow(c: CustomerChoice, segment: string, shadowPrice: number): unknown[] {
+export function planRow(
+  c: CustomerChoice,
+  segment: string,
+  sendWindow: string,
+  shadowPrice: number,
+): unknown[] {
   const { action, economics: e } = c;
   if (!action || !e || c.pTreated === undefined) {
-    return [c.customerId, c.decision, '', '', '', '', c.pControl, '', '', segment, '', ''];
+    return [c.customerId, c.decision, '', '', '', '', '', c.pControl, '', '', segment, '', ''];
   }
   const reasons = reasonCodes({
     segment,
@@ -47,6 +53,7 @@ export function planRow(c: CustomerChoice, segment: string, shadowPrice: number)
     action.offerId,
     action.channelId,
     action.discountPct,
+    sendWindow,
     c.pTreated,
     c.pControl,
     Number(e.value.toFixed(4)),
@@ -118,10 +125,11 @@ export async function writeChannelExports(
   bucket: string,
   exportsPrefix: string,
   choices: readonly CustomerChoice[],
+  sendWindows: readonly string[],
   sendDate: string,
 ): Promise<NonNullable<PlanSummary['exports']>> {
   const byChannel = new Map<string, ExportRecipient[]>();
-  for (const { action, customerId } of choices) {
+  for (const { action, customerId, index } of choices) {
     if (!action) continue;
     const list = byChannel.get(action.channelId) ?? [];
     list.push({
@@ -130,7 +138,7 @@ export async function writeChannelExports(
       offerName: action.offer.name,
       discountPct: action.discountPct,
       sendDate,
-      sendWindow: '',
+      sendWindow: sendWindows[index] ?? '',
     });
     byChannel.set(action.channelId, list);
   }

@@ -14,6 +14,7 @@ const QUERIES: Record<string, string> = {
   trainingSet: featureQueries.trainingSet(PARAMS, ['Garden', "Kid's Toys"]),
   offerEconomics: featureQueries.offerEconomics(PARAMS),
   channels: featureQueries.channels(PARAMS),
+  sendHours: featureQueries.sendHours(PARAMS),
   datasetCounts: featureQueries.datasetCounts(PARAMS),
   customerLabels: featureQueries.customerLabels(PARAMS),
   branchPerformance: featureQueries.branchPerformance(PARAMS),

@@ -361,6 +361,19 @@ describe('offerEconomics, channels and datasetCounts', () => {
     ]);
   });
 
+  it('lists the hours past campaigns sent at on timed channels, before the cut-off', async () => {
+    // K1 went by e-mail at 09:00; K2 by SMS, which has no send window; K9 belongs to another run.
+    expect(await lake.numericRows(featureQueries.sendHours(PARAMS))).toEqual([
+      { channel_id: 'email', send_hour: 9, contacts: 1 },
+    ]);
+    expect(await lake.numericRows(featureQueries.sendHours({ ...PARAMS, asOf: '2026-01-10' }))).toEqual([]);
+    expect(await lake.types(featureQueries.sendHours(PARAMS))).toEqual({
+      channel_id: 'VARCHAR',
+      send_hour: 'BIGINT',
+      contacts: 'BIGINT',
+    });
+  });
+
   it('counts the customers and contacts of the run', async () => {
     expect(await lake.numericRows(featureQueries.datasetCounts(PARAMS))).toEqual([
       { customers: 3, contacts: 3 },
@@ -460,6 +473,7 @@ function allQueries(): Record<string, string> {
     trainingSet: trainingSql,
     offerEconomics: featureQueries.offerEconomics(PARAMS),
     channels: featureQueries.channels(PARAMS),
+    sendHours: featureQueries.sendHours(PARAMS),
     datasetCounts: featureQueries.datasetCounts(PARAMS),
     customerLabels: featureQueries.customerLabels({ ...PARAMS, asOf: '2025-09-01' }),
     branchPerformance: featureQueries.branchPerformance(PARAMS),

@@ -18,7 +18,12 @@ const offer: CatalogOffer = {
   marginRate: 0.3,
   historicalConversions: 100,
 };
-const email: CatalogChannel = { channelId: 'email', costPerContact: 0.05, capacityPerDay: 1000 };
+const email: CatalogChannel = {
+  channelId: 'email',
+  costPerContact: 0.05,
+  sendHours: [],
+  capacityPerDay: 1000,
+};
 
 describe('actionEconomics', () => {
   it('values an action by uplift × value × margin less discount and contact cost', () => {

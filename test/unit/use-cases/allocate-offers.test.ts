@@ -36,7 +36,7 @@ const CATALOG: CampaignCatalog = {
     offer('O-ALL', 'informational', null),
     offer('O-WINBACK', 'retention_incentive', { min_recency_days: 45 }),
   ],
-  channels: [{ channelId: 'email', costPerContact: 0.01, capacityPerDay: 1000 }],
+  channels: [{ channelId: 'email', costPerContact: 0.01, capacityPerDay: 1000, sendHours: [18, 9] }],
   categories: [],
 };
 
@@ -47,10 +47,10 @@ async function plannedRun() {
   await store.write(ref('catalog.json'), JSON.stringify(CATALOG), 'application/json');
   // Recent buyer R (10 days), lapsing buyer L (90 days), never bought N (no recency).
   await put('features.csv', [
-    'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email',
-    'R,10,5,300,400,true',
-    'L,90,2,80,700,true',
-    'N,,0,0,30,true',
+    'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email,mean_hour_365',
+    'R,10,5,300,400,true,10',
+    'L,90,2,80,700,true,17',
+    'N,,0,0,30,true,',
   ]);
   await put('segments.csv', ['customer_id,segment_name', 'R,Loyal', 'L,At risk', 'N,New']);
   // One past campaign that tried both offers and kept a control group.
@@ -153,10 +153,11 @@ describe('allocateOffers', () => {
       { channelId: 'email', file: { bucket: LAKE, key: `exports/${state.runId}/email.csv` }, recipients: 3 },
     ]);
     const exported = await rows(summary.exports?.[0]?.file);
-    expect(exported.map((r) => [r.customer_id, r.offer_id])).toEqual([
-      ['R', 'O-ALL'],
-      ['L', 'O-WINBACK'],
-      ['N', 'O-ALL'],
+    // Each at the history hour nearest their shopping hour; N has none, so the most used one.
+    expect(exported.map((r) => [r.customer_id, r.offer_id, r.send_window])).toEqual([
+      ['R', 'O-ALL', '09:00'],
+      ['L', 'O-WINBACK', '18:00'],
+      ['N', 'O-ALL', '18:00'],
     ]);
 
     const analysis = planAnalysis.parse(JSON.parse(await store.readText(summary.analysis ?? ref('missing'))));

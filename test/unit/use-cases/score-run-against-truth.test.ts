@@ -31,8 +31,8 @@ const CATALOG: CampaignCatalog = {
     offer('O-OLD', 'percent_off', 20, '2026-10-01'),
   ],
   channels: [
-    { channelId: 'email', costPerContact: 0.02, capacityPerDay: 100 },
-    { channelId: 'sms', costPerContact: 0.06, capacityPerDay: 1 },
+    { channelId: 'email', costPerContact: 0.02, sendHours: [], capacityPerDay: 100 },
+    { channelId: 'sms', costPerContact: 0.06, sendHours: [], capacityPerDay: 1 },
   ],
   categories: [],
 };
