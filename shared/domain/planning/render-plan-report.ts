@@ -45,7 +45,7 @@ function offPolicySection(a: PlanAnalysis): SafeHtml {
   const ope = a.offPolicy;
   if (ope.status === 'not-estimated') return html`<p>Not estimated: ${ope.reason}.</p>`;
   const none = new Map(ope.noContact.estimates.map((e) => [e.estimator, e]));
-  return html`<p>Mean profit per customer of the history's customers, had the past campaigns followed this plan, against contacting no one (logging propensities: each campaign's own arm shares). The plan itself expects ${money(ope.expectedIncrementalProfitPerCustomer, a.currency)} of incremental profit per eligible customer. The past campaigns earned ${money(ope.plan.loggingValue.value, a.currency)} per customer.</p>
+  return html`<p>Mean profit per customer of the history's customers, had the past campaigns followed this plan, against contacting no one (logging propensities: the arm shares within each campaign and consent set). The plan itself expects ${money(ope.expectedIncrementalProfitPerCustomer, a.currency)} of incremental profit per eligible customer. The past campaigns earned ${money(ope.plan.loggingValue.value, a.currency)} per customer.</p>
 <table><thead><tr><th>estimator</th><th class="num">plan</th><th class="num">95 % interval</th><th class="num">no contact</th><th class="num">matched rows</th></tr></thead><tbody>
 ${ope.plan.estimates.map((e) => {
   const base = none.get(e.estimator);

@@ -70,6 +70,10 @@ async function offPolicyOf(store: ObjectStore, ctx: AnalysisContext): Promise<Pl
   const byCustomer = new Map(ctx.choices.map((c) => [c.customerId, c]));
   const actionAt = new Map(ctx.inputs.actions.map((a) => [a.actionId, a.actionAt]));
   const policy: PolicyView = {
+    stratumOf: (id) => {
+      const consents = ctx.inputs.terms.get(id)?.consents;
+      return consents && consents.size > 0 ? [...consents].sort().join(',') : 'no consent';
+    },
     actionOf: (id) => {
       const c = byCustomer.get(id);
       return c ? (c.action?.actionId ?? '') : undefined;

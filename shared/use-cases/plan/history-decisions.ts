@@ -11,6 +11,11 @@ export interface PolicyView {
   actionOf(customerId: string): string | undefined;
   /** Expected reward of an action ('' = no contact) for a customer, by the run's own model. */
   predictedReward(customerId: string, actionId: string): number;
+  /**
+   * The group within which a campaign randomised uniformly: customers were assigned over the
+   * actions on channels they consent to, so their consents set their propensities.
+   */
+  stratumOf(customerId: string): string;
 }
 
 /**
@@ -87,7 +92,8 @@ export async function readLoggedDecisions(
     const { conversionValue, contactCost } = scale.terms(loggedAction);
     const value = loggedAction === '' ? scale.baselineValue(policyAction) : conversionValue;
     const logged = {
-      campaignId: row.campaign_id ?? '',
+      // Propensities are shares within a campaign and a consent set (see PolicyView.stratumOf).
+      campaignId: `${row.campaign_id ?? ''} [${policy.stratumOf(customerId)}]`,
       loggedAction,
       reward: (converted ? value : 0) - contactCost,
       predictedLogged: policy.predictedReward(customerId, loggedAction),
