@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { CampaignCatalog } from '#shared/domain/catalog/campaign-catalog';
 import { planAnalysis } from '#shared/domain/planning/plan-analysis';
+import type { RunState } from '#shared/domain/runs/run-state';
 import { allocateOffers } from '#shared/use-cases/allocate-offers';
 import { sampleRunState } from '../../support/fakes';
 import { InMemoryObjectStore } from '../../support/in-memory-object-store';
@@ -41,16 +42,16 @@ const CATALOG: CampaignCatalog = {
 };
 
 /** Three customers, two offers on e-mail, and a randomized history of one campaign. */
-async function plannedRun() {
+async function plannedRun(campaign: Partial<RunState['campaign']> = {}) {
   const store = new InMemoryObjectStore();
   const put = (key: string, lines: string[]) => store.write(ref(key), lines.join('\n'), 'text/csv');
   await store.write(ref('catalog.json'), JSON.stringify(CATALOG), 'application/json');
   // Recent buyer R (10 days), lapsing buyer L (90 days), never bought N (no recency).
   await put('features.csv', [
-    'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email,mean_hour_365',
-    'R,10,5,300,400,true,10',
-    'L,90,2,80,700,true,17',
-    'N,,0,0,30,true,',
+    'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email,mean_hour_365,fairness_region',
+    'R,10,5,300,400,true,10,North',
+    'L,90,2,80,700,true,17,South',
+    'N,,0,0,30,true,,North',
   ]);
   await put('segments.csv', ['customer_id,segment_name', 'R,Loyal', 'L,At risk', 'N,New']);
   // One past campaign that tried both offers and kept a control group.
@@ -72,7 +73,14 @@ async function plannedRun() {
     'N,0.1,0.15,0.6',
   ]);
   const state = sampleRunState({
-    campaign: { budget: 100, holdoutFraction: 0, sendDate: '2026-11-29', seed: 7, currency: 'EUR' },
+    campaign: {
+      budget: 100,
+      holdoutFraction: 0,
+      sendDate: '2026-11-29',
+      seed: 7,
+      currency: 'EUR',
+      ...campaign,
+    },
     stages: {
       features: {
         scoringFeatures: ref('features.csv'),
@@ -174,5 +182,24 @@ describe('allocateOffers', () => {
     ]);
     expect(analysis.offPolicy.noContact.estimates[0]?.matched).toBe(3);
     expect(await store.readText(summary.report ?? ref('missing'))).toContain('<svg');
+  });
+
+  it('reports fairness by the protected attributes, and what a parity constraint would take', async () => {
+    // Room for two e-mails: L (South) and one of R and N (North), so North is served at half South's rate.
+    const { store, result } = await plannedRun({
+      budget: 0.02,
+      parity: { attribute: 'region', minRatio: 0.8 },
+    });
+    const summary = result.output.summary;
+    const analysis = planAnalysis.parse(JSON.parse(await store.readText(summary.analysis ?? ref('missing'))));
+    const region = analysis.fairness.find((f) => f.attribute === 'region');
+    expect(region?.groups.map((g) => [g.group, g.customers, g.offerRate])).toEqual([
+      ['North', 2, 0.5],
+      ['South', 1, 1],
+    ]);
+    expect(region?.minDisparateImpact).toBe(0.5);
+    expect(region?.passesFourFifths).toBe(false);
+    // Serving both of North would mean dropping L, and then South gets nothing: parity cannot be had.
+    expect(analysis.parity).toMatchObject({ attribute: 'region', minRatio: 0.8, achieved: false });
   });
 });
