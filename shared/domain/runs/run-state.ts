@@ -182,13 +182,17 @@ export const scoredAction = z.object({
 
 export const scoreOutput = z.object({
   scores: s3Ref,
+  /** The model that scored the customers: this run's, or the champion it did not beat. */
   modelPrefix: s3Ref,
   /** The model's heads. */
   arms: z.array(arm),
   /** The scores file's columns after p_control: p_action_1 … p_action_n, in this order. */
   actions: z.array(scoredAction),
   backend: z.string(),
-  /** Holdout metrics; null where undefined (e.g. no responders in the holdout). */
+  /**
+   * Metrics of the model that scored, on this run's holdout (trainRows: the rows it was trained on);
+   * null where undefined (e.g. no responders in the holdout).
+   */
   metrics: z.object({
     trainRows: z.number().int(),
     holdoutRows: z.number().int(),
@@ -196,6 +200,23 @@ export const scoreOutput = z.object({
     holdoutQini: z.number().nullable(),
     holdoutLogLoss: z.number().nullable(),
   }),
+  /** The champion decision. Optional because payloads from before the model registry lack it. */
+  model: z
+    .object({
+      /** The version that scored the customers: the champion after this run. */
+      version: z.string(),
+      /** Whether this run's model became the champion. */
+      champion: z.boolean(),
+      reason: z.string(),
+      /** The metric compared; both models are measured on this run's holdout. */
+      metric: z.string(),
+      challengerMetric: z.number().nullable(),
+      /** null when there was no champion, or none that could score this batch. */
+      championMetric: z.number().nullable(),
+      /** The champion before this run, if any. */
+      previousChampion: z.string().nullable(),
+    })
+    .optional(),
 });
 export type ScoreOutput = z.infer<typeof scoreOutput>;
 

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { arm, scoredAction } from '../runs/run-state';
+
+/**
+ * The model registry's layout in the lake bucket: every trained model is kept under its own version,
+ * and one small pointer per model name says which version scores. Versions are run ids, which the
+ * run-id format keeps free of slashes and dots, so a version never collides with `champion.json`.
+ */
+export const modelVersionPrefix = (name: string, version: string): string => `models/${name}/${version}/`;
+export const championPointerKey = (name: string): string => `models/${name}/champion.json`;
+
+/** The files of one model version, relative to its prefix. */
+export const MODEL_FILES = {
+  modelJson: 'model.json',
+  weights: 'weights.bin',
+  card: 'model-card.json',
+} as const;
+
+/** What history a model learned from. */
+export const dataWindow = z.object({
+  /** The batch's as-of date: the day its customers were scored. */
+  asOf: z.iso.date(),
+  /** Send dates of the earliest and latest training contact; null when the training set names none. */
+  firstContact: z.iso.date().nullable(),
+  lastContact: z.iso.date().nullable(),
+  trainingContacts: z.number().int().nonnegative(),
+  /** Treated contacts left out because their offer or channel is no longer in the catalog. */
+  skippedContacts: z.number().int().nonnegative(),
+});
+export type DataWindow = z.infer<typeof dataWindow>;
+
+/** One feature column as the model consumes it: a different transform or fill is a different input. */
+export interface FeatureInput {
+  readonly name: string;
+  readonly transform?: string;
+  readonly missing?: number;
+}
+
+/**
+ * sha256 (hex) over the model's inputs in order, with each one's transform and missing-value fill:
+ * two models can take each other's inputs only if these agree, and a renamed, reordered or
+ * re-transformed column must change the hash even though the names alone might not.
+ */
+export function featureListHash(inputs: readonly FeatureInput[]): string {
+  const canonical = JSON.stringify(inputs.map((i) => [i.name, i.transform ?? null, i.missing ?? null]));
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+/** JSON turns NaN into null, so every metric that may be undefined is nullable on read. */
+const metric = z.number().nullable();
+
+export const modelCard = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  /** When training finished; `metrics.trainingMs` says how long it took. */
+  trainedAt: z.iso.datetime(),
+  dataWindow,
+  /** The customer features, in the order the model reads them. */
+  features: z.array(z.string()),
+  /** `featureListHash` of the model's inputs (the features, then the discount level). */
+  featureHash: z.string().min(1),
+  /** The model's inputs: the features, then the discount level sent as a fraction (0 = control). */
+  inputs: z.array(z.string()),
+  /** The model's heads, 1-based in its output (0 = control). */
+  arms: z.array(arm),
+  /** The offer × channel × level combinations it was trained to score, as the scores file's columns. */
+  actions: z.array(scoredAction),
+  /** Measured on the training run's own holdout. */
+  metrics: z.object({
+    trainRows: z.number().int().nonnegative(),
+    holdoutRows: z.number().int().nonnegative(),
+    holdoutAuc: metric,
+    holdoutQini: metric,
+    holdoutLogLoss: metric,
+    holdoutQiniByArm: z.array(
+      z.object({
+        arm: z.number().int(),
+        qini: metric,
+        treatedRows: z.number().int(),
+        controlRows: z.number().int(),
+      }),
+    ),
+    calibration: z.array(
+      z.object({
+        arm: z.number().int(),
+        meanPredicted: metric,
+        observedRate: metric,
+        rows: z.number().int(),
+      }),
+    ),
+    trainingMs: z.number().nonnegative(),
+  }),
+  backend: z.string(),
+});
+export type ModelCard = z.infer<typeof modelCard>;

@@ -1,0 +1,329 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { z } from 'zod';
+import type { campaignCatalog } from '#shared/domain/catalog/campaign-catalog';
+import { FIXED_FEATURE_NAMES } from '#shared/domain/features/feature-vector';
+import { championPointer } from '#shared/domain/registry/champion';
+import { championPointerKey, modelCard } from '#shared/domain/registry/model-card';
+import { runArtifactKeys } from '#shared/domain/runs/run-artifacts';
+import { type ScoreOutput, scoreOutput } from '#shared/domain/runs/run-state';
+import { initTensorflow } from '#shared/domain/scoring/tensorflow';
+import { type ScoreDeps, scoreRunCustomers } from '#shared/use-cases/score-customers';
+import { sampleRunState } from '../../support/fakes';
+import { InMemoryObjectStore } from '../../support/in-memory-object-store';
+
+const LAKE = 'lake';
+const ref = (key: string) => ({ bucket: LAKE, key });
+const POINTER = championPointerKey('response');
+const NOW = new Date('2026-11-01T06:00:00.000Z');
+// A few seconds of wasm per training; each test trains two or three models.
+const TIMEOUT = 60_000;
+
+/** As a features stage writes it: fields with defaults may be left out. */
+type CatalogFile = z.input<typeof campaignCatalog>;
+
+const offer = (offerId: string): CatalogFile['offers'][number] => ({
+  offerId,
+  name: offerId,
+  kind: 'informational',
+  targetCategory: null,
+  targetProductId: null,
+  discountPct: 0,
+  discountLevels: [0],
+  eligibility: null,
+  validFrom: '2026-01-01',
+  validTo: '2026-12-31',
+  maxVolume: null,
+  valuePerResponse: 50,
+  marginRate: 0.5,
+  historicalConversions: 10,
+});
+
+const CATALOG: CatalogFile = {
+  asOf: '2026-11-01',
+  offers: [offer('O1'), offer('O2'), offer('O3')],
+  channels: [
+    { channelId: 'email', costPerContact: 0.01, capacityPerDay: 100_000 },
+    { channelId: 'sms', costPerContact: 0.05, capacityPerDay: 100_000 },
+    { channelId: 'push', costPerContact: 0.01, capacityPerDay: 100_000 },
+  ],
+  categories: [],
+};
+
+interface History {
+  /** Extra feature columns, e.g. a category share the previous batch did not have. */
+  extraColumns?: string[];
+  /** Treatment arms as offer|channel; control is always there. */
+  arms?: string[];
+}
+
+/**
+ * A randomised history with a strong planted uplift (O1 on e-mail helps online shoppers and puts off
+ * the others, O2 on SMS helps recent buyers), and 300 customers to score. Deterministic.
+ */
+function batch({ extraColumns = [], arms = ['O1|email', 'O2|sms'] }: History = {}) {
+  const rng = xoroshiro128plus(42);
+  const u = () => uniformFloat64(rng);
+  const columns = [...FIXED_FEATURE_NAMES, ...extraColumns];
+  const customer = () => {
+    const values = new Map<string, number>(columns.map((c) => [c, Math.round(u() * 100) / 100]));
+    values.set('recency_days', Math.round(u() * 365));
+    values.set('frequency_365', Math.round(u() * 20));
+    return values;
+  };
+  const training = [
+    [
+      'contact_id',
+      'customer_id',
+      'campaign_id',
+      'assignment',
+      'offer_id',
+      'channel_id',
+      'discount_pct',
+      'converted',
+      'as_of',
+      ...columns,
+    ].join(','),
+  ];
+  for (let i = 0; i < 3000; i++) {
+    const x = customer();
+    const slot = i % (arms.length + 1);
+    const armId = slot === 0 ? undefined : arms[slot - 1];
+    const [offerId = '', channelId = ''] = armId?.split('|') ?? [];
+    const online = x.get('online_share') ?? 0;
+    const recent = (x.get('recency_days') ?? 0) < 120;
+    const effect =
+      offerId === 'O1' ? (online > 0.5 ? 0.35 : -0.05) : offerId === 'O2' ? (recent ? 0.25 : 0) : 0;
+    const converted = u() < 0.1 + effect ? 1 : 0;
+    const sent = `2026-${String(1 + (i % 10)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    training.push(
+      [
+        `K${i}`,
+        `C${i}`,
+        `camp${i % 10}`,
+        armId ? 'treatment' : 'control',
+        offerId,
+        channelId,
+        armId ? 0 : '',
+        converted,
+        sent,
+        ...columns.map((c) => x.get(c)),
+      ].join(','),
+    );
+  }
+  const scoring = [['customer_id', ...columns].join(',')];
+  for (let i = 0; i < 300; i++) {
+    const x = customer();
+    scoring.push([`S${i}`, ...columns.map((c) => x.get(c))].join(','));
+  }
+  return { training: training.join('\n'), scoring: scoring.join('\n') };
+}
+
+async function seed(store: InMemoryObjectStore, history: History = {}): Promise<void> {
+  const { training, scoring } = batch(history);
+  await store.write(ref('in/catalog.json'), JSON.stringify(CATALOG), 'application/json');
+  await store.write(ref('in/training.csv'), training, 'text/csv');
+  await store.write(ref('in/features.csv'), scoring, 'text/csv');
+}
+
+async function score(
+  store: InMemoryObjectStore,
+  runId: string,
+  training?: ScoreDeps['training'],
+): Promise<ScoreOutput> {
+  const state = sampleRunState({
+    runId,
+    stages: {
+      features: {
+        scoringFeatures: ref('in/features.csv'),
+        trainingSet: ref('in/training.csv'),
+        catalog: ref('in/catalog.json'),
+        customers: 300,
+        trainingRows: 3000,
+        queries: [],
+      },
+    },
+  });
+  const deps: ScoreDeps = { store, lakeBucket: LAKE, now: () => NOW, ...(training ? { training } : {}) };
+  const { output } = await scoreRunCustomers(state, deps);
+  // What the stage hands to Step Functions must pass the payload's own schema.
+  return scoreOutput.parse(output);
+}
+
+const pointerIn = (store: InMemoryObjectStore) =>
+  championPointer.parse(JSON.parse(store.text(LAKE, POINTER) ?? ''));
+const scoresOf = (store: InMemoryObjectStore, runId: string) =>
+  store.text(LAKE, runArtifactKeys(runId).scores);
+/** A challenger that has barely moved from its random start. */
+const UNTRAINED = { epochs: 1, learningRate: 1e-6 };
+
+beforeAll(async () => {
+  // The production backend; pinned so that results do not depend on what happens to be installed.
+  vi.stubEnv('TFJS_BACKEND', 'wasm');
+  await initTensorflow();
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('scoreRunCustomers and the champion model', () => {
+  it(
+    'promotes the first model, with a card that names its data window, features, metrics and training time',
+    async () => {
+      const store = new InMemoryObjectStore();
+      await seed(store);
+      const out = await score(store, 'run-a');
+
+      expect(out.model).toMatchObject({
+        version: 'run-a',
+        champion: true,
+        reason: 'there is no champion yet',
+        metric: 'holdoutQini',
+        championMetric: null,
+        previousChampion: null,
+      });
+      expect(out.model?.challengerMetric).toBeGreaterThan(0.1);
+      expect(out.metrics.holdoutQini).toBe(out.model?.challengerMetric);
+      expect(out.modelPrefix).toEqual(ref('models/response/run-a/'));
+
+      const card = modelCard.parse(
+        JSON.parse(store.text(LAKE, 'models/response/run-a/model-card.json') ?? ''),
+      );
+      expect(card.trainedAt).toBe(NOW.toISOString());
+      expect(card.metrics.trainingMs).toBeGreaterThan(0);
+      expect(card.dataWindow).toEqual({
+        asOf: '2026-11-01',
+        firstContact: '2026-01-01',
+        lastContact: '2026-10-28',
+        trainingContacts: 3000,
+        skippedContacts: 0,
+      });
+      expect(card.features).toEqual(FIXED_FEATURE_NAMES);
+      expect(card.inputs).toEqual([...FIXED_FEATURE_NAMES, 'discount_level']);
+      expect(card.featureHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(card.metrics.holdoutQini).toBe(out.model?.challengerMetric);
+      expect(card.metrics.trainRows + card.metrics.holdoutRows).toBe(3000);
+
+      expect(pointerIn(store)).toEqual({
+        name: 'response',
+        version: 'run-a',
+        metric: { name: 'holdoutQini', value: out.model?.challengerMetric },
+        featureHash: card.featureHash,
+        dataWindow: card.dataWindow,
+        promotedAt: NOW.toISOString(),
+        reason: 'there is no champion yet',
+        history: [],
+      });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'keeps a better champion over the same data and scores with it; a challenger as good as it takes over',
+    async () => {
+      const store = new InMemoryObjectStore();
+      await seed(store);
+      const first = await score(store, 'run-a');
+      const pointerBefore = store.text(LAKE, POINTER);
+
+      const worse = await score(store, 'run-b', UNTRAINED);
+      expect(worse.model).toMatchObject({ version: 'run-a', champion: false, previousChampion: 'run-a' });
+      expect(worse.model?.reason).toMatch(/is worse than champion run-a's .* on the same holdout/);
+      // The champion is measured on this run's holdout, which is the first run's: same contacts.
+      expect(worse.model?.championMetric).toBe(first.model?.challengerMetric);
+      expect(worse.model?.challengerMetric ?? 0).toBeLessThan(worse.model?.championMetric ?? 0);
+      // The customers are scored by the champion, exactly as it scored them in its own run.
+      expect(scoresOf(store, 'run-b')).toBe(scoresOf(store, 'run-a'));
+      expect(worse.modelPrefix).toEqual(ref('models/response/run-a/'));
+      expect(worse.metrics).toEqual(first.metrics);
+      expect(store.text(LAKE, POINTER)).toBe(pointerBefore);
+      // The losing challenger is still kept as a version.
+      expect(store.keys(LAKE, 'models/response/run-b/')).toEqual([
+        'models/response/run-b/model-card.json',
+        'models/response/run-b/model.json',
+        'models/response/run-b/weights.bin',
+      ]);
+
+      // Same data, same seed, same settings: the same model, no worse, so the newer version wins.
+      const tie = await score(store, 'run-c');
+      expect(tie.model).toMatchObject({ version: 'run-c', champion: true, previousChampion: 'run-a' });
+      expect(tie.model?.challengerMetric).toBe(tie.model?.championMetric);
+      expect(tie.model?.reason).toMatch(/no worse than champion run-a's/);
+      expect(scoresOf(store, 'run-c')).toBe(scoresOf(store, 'run-a'));
+      const pointer = pointerIn(store);
+      expect(pointer.version).toBe('run-c');
+      expect(pointer.history.map((h) => h.version)).toEqual(['run-a']);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'promotes over a champion trained on another feature list, saying why',
+    async () => {
+      const store = new InMemoryObjectStore();
+      await seed(store);
+      await score(store, 'run-a');
+      await seed(store, { extraColumns: ['cat_share_vitamins'] });
+
+      const out = await score(store, 'run-b', UNTRAINED);
+      expect(out.model).toMatchObject({
+        version: 'run-b',
+        champion: true,
+        championMetric: null,
+        previousChampion: 'run-a',
+      });
+      expect(out.model?.reason).toMatch(
+        /champion run-a was trained on a different feature list.*cannot score this batch/,
+      );
+      expect(out.modelPrefix).toEqual(ref('models/response/run-b/'));
+      expect(pointerIn(store)).toMatchObject({ version: 'run-b', history: [{ version: 'run-a' }] });
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'promotes over a champion whose arms are not this run’s, saying why',
+    async () => {
+      const store = new InMemoryObjectStore();
+      await seed(store);
+      await score(store, 'run-a');
+      await seed(store, { arms: ['O1|email', 'O2|sms', 'O3|push'] });
+
+      const out = await score(store, 'run-b', UNTRAINED);
+      expect(out.model).toMatchObject({ version: 'run-b', champion: true, championMetric: null });
+      expect(out.model?.reason).toMatch(
+        /^champion run-a cannot score this batch: its arms \(O1\|email, O2\|sms\)/,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'treats an unreadable pointer, or one naming a version that is gone, as no usable champion',
+    async () => {
+      const store = new InMemoryObjectStore();
+      await seed(store);
+      await store.write(ref(POINTER), '{"version": ', 'application/json');
+      const out = await score(store, 'run-a');
+      expect(out.model).toMatchObject({ version: 'run-a', champion: true, previousChampion: null });
+      expect(out.model?.reason).toMatch(
+        /^the champion pointer could not be read \(not JSON .*\) and was treated as absent: there is no champion yet$/,
+      );
+      expect(pointerIn(store).version).toBe('run-a');
+
+      await store.write(
+        ref(POINTER),
+        JSON.stringify({ ...pointerIn(store), version: 'gone' }),
+        'application/json',
+      );
+      const next = await score(store, 'run-b', UNTRAINED);
+      expect(next.model).toMatchObject({ version: 'run-b', champion: true, previousChampion: 'gone' });
+      expect(next.model?.reason).toMatch(
+        /^champion gone cannot score this batch: .*models\/response\/gone\/.* does not exist/,
+      );
+    },
+    TIMEOUT,
+  );
+});
