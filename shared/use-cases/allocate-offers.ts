@@ -92,6 +92,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     result,
     choices,
     trainingSet: features.trainingSet,
+    segmentOf,
   });
 
   const totals = planTotals(choices);

@@ -57,6 +57,23 @@ const offPolicyReport = z.object({
   skippedCampaigns: z.array(z.object({ campaignId: z.string(), reason: z.string() })),
 });
 
+const segmentDiscountResponse = z.object({
+  segment: z.string(),
+  controls: z.number().int(),
+  controlRate: z.number(),
+  levels: z.array(
+    z.object({
+      discountPct: z.number(),
+      contacts: z.number().int(),
+      conversionRate: z.number(),
+      uplift: z.number(),
+      upliftLow: z.number(),
+      upliftHigh: z.number(),
+    }),
+  ),
+  upliftPerDiscountPoint: z.number().nullable(),
+});
+
 export const planAnalysis = z.object({
   runId: z.string(),
   currency: z.string(),
@@ -93,5 +110,7 @@ export const planAnalysis = z.object({
     }),
     z.object({ status: z.literal('not-estimated'), reason: z.string() }),
   ]),
+  /** Response by discount level per segment in the randomized history (price elasticity). */
+  discountResponse: z.array(segmentDiscountResponse).default([]),
 });
 export type PlanAnalysis = z.infer<typeof planAnalysis>;

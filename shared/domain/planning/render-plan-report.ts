@@ -54,6 +54,20 @@ ${ope.plan.estimates.map((e) => {
 </tbody></table>`;
 }
 
+function discountSection(a: PlanAnalysis): SafeHtml {
+  if (a.discountResponse.length === 0) return html`<p>No randomized history to read it from.</p>`;
+  const pct = (x: number) => formatPercent(x);
+  return html`<table><thead><tr><th>segment</th><th class="num">level</th><th class="num">contacts</th><th class="num">conversion</th><th class="num">uplift over control (95 %)</th><th class="num">uplift per discount point</th></tr></thead><tbody>
+${a.discountResponse.map((s) => [
+  html`<tr><td>${s.segment}</td><td class="num">control</td><td class="num">${formatNumber(s.controls)}</td><td class="num">${pct(s.controlRate)}</td><td class="num">–</td><td class="num">${s.upliftPerDiscountPoint === null ? '–' : pct(s.upliftPerDiscountPoint)}</td></tr>`,
+  s.levels.map(
+    (l) =>
+      html`<tr><td></td><td class="num">${l.discountPct} %</td><td class="num">${formatNumber(l.contacts)}</td><td class="num">${pct(l.conversionRate)}</td><td class="num">${pct(l.uplift)} (${pct(l.upliftLow)} – ${pct(l.upliftHigh)})</td><td></td></tr>`,
+  ),
+])}
+</tbody></table>`;
+}
+
 export function renderPlanReport(a: PlanAnalysis): string {
   const c = a.certificate;
   return reportPage(
@@ -69,6 +83,8 @@ ${comparisonTable(a)}
 <h2>Fairness</h2>
 ${fairnessSection(a)}
 <h2>Off-policy evaluation on the campaign history</h2>
-${offPolicySection(a)}`,
+${offPolicySection(a)}
+<h2>Response by discount level (randomized history, today's segments)</h2>
+${discountSection(a)}`,
   );
 }

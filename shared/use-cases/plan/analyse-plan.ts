@@ -1,5 +1,6 @@
 import type { AllocationProblem, AllocationResult } from '../../domain/allocation';
 import { budgetCurve, marginalProfitAt } from '../../domain/planning/budget-curve';
+import { discountResponse } from '../../domain/planning/discount-response';
 import { type FairnessSubject, fairnessReport, solveWithParity } from '../../domain/planning/fairness';
 import { offPolicyReport } from '../../domain/planning/off-policy';
 import type { PlanAnalysis } from '../../domain/planning/plan-analysis';
@@ -20,6 +21,7 @@ export interface AnalysisContext {
   readonly choices: readonly CustomerChoice[];
   /** The run's randomized history (the features stage's training set). */
   readonly trainingSet: S3Ref;
+  readonly segmentOf: (customerId: string) => string;
 }
 
 /** The offer broadcast sends: the one most customers may receive, as a marketer would pick. */
@@ -65,11 +67,16 @@ function parityOf(ctx: AnalysisContext): PlanAnalysis['parity'] {
   };
 }
 
-async function offPolicyOf(store: ObjectStore, ctx: AnalysisContext): Promise<PlanAnalysis['offPolicy']> {
+/** What the randomized history says: the plan's off-policy value, and response by discount level. */
+async function historyOf(
+  store: ObjectStore,
+  ctx: AnalysisContext,
+): Promise<Pick<PlanAnalysis, 'offPolicy' | 'discountResponse'>> {
   const scale = new RewardScale(ctx.inputs.catalog);
   const byCustomer = new Map(ctx.choices.map((c) => [c.customerId, c]));
   const actionAt = new Map(ctx.inputs.actions.map((a) => [a.actionId, a.actionAt]));
   const policy: PolicyView = {
+    segmentOf: ctx.segmentOf,
     stratumOf: (id) => {
       const consents = ctx.inputs.terms.get(id)?.consents;
       return consents && consents.size > 0 ? [...consents].sort().join(',') : 'no consent';
@@ -89,19 +96,33 @@ async function offPolicyOf(store: ObjectStore, ctx: AnalysisContext): Promise<Pl
       return (candidate.actions[at] ?? 0) * conversionValue - contactCost;
     },
   };
-  const { decisions, noContact } = await readLoggedDecisions(store, ctx.trainingSet, scale, policy);
+  const { decisions, noContact, responses } = await readLoggedDecisions(
+    store,
+    ctx.trainingSet,
+    scale,
+    policy,
+  );
   if (decisions.length === 0) {
-    return { status: 'not-estimated', reason: 'no customer of this run appears in the campaign history' };
+    return {
+      offPolicy: {
+        status: 'not-estimated',
+        reason: 'no customer of this run appears in the campaign history',
+      },
+      discountResponse: [],
+    };
   }
   const eligible = ctx.choices.filter((c) => c.decision !== 'holdout').length;
   const plan = offPolicyReport(decisions);
   // Both policies are measured on the same campaigns, or their difference would compare different customers.
   const skipped = new Set(plan.skippedCampaigns.map((c) => c.campaignId));
   return {
-    status: 'estimated',
-    plan,
-    noContact: offPolicyReport(noContact.filter((d) => !skipped.has(d.campaignId))),
-    expectedIncrementalProfitPerCustomer: eligible > 0 ? ctx.result.value / eligible : 0,
+    offPolicy: {
+      status: 'estimated',
+      plan,
+      noContact: offPolicyReport(noContact.filter((d) => !skipped.has(d.campaignId))),
+      expectedIncrementalProfitPerCustomer: eligible > 0 ? ctx.result.value / eligible : 0,
+    },
+    discountResponse: discountResponse(responses),
   };
 }
 
@@ -144,7 +165,7 @@ export async function analysePlan(
     }),
     fairness: fairnessReport(fairnessSubjects(ctx)),
     parity: parityOf(ctx),
-    offPolicy: await offPolicyOf(store, ctx),
+    ...(await historyOf(store, ctx)),
   };
   await store.write(refs.json, JSON.stringify(analysis), 'application/json');
   await store.write(refs.html, renderPlanReport(analysis), 'text/html; charset=utf-8');

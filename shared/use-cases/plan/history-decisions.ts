@@ -1,4 +1,5 @@
 import type { CampaignCatalog } from '../../domain/catalog/campaign-catalog';
+import type { LoggedResponse } from '../../domain/planning/discount-response';
 import type { LoggedDecision } from '../../domain/planning/off-policy';
 import { actionIdOf } from '../../domain/planning/scored-actions';
 import type { S3Ref } from '../../domain/runs/run-state';
@@ -16,6 +17,8 @@ export interface PolicyView {
    * actions on channels they consent to, so their consents set their propensities.
    */
   stratumOf(customerId: string): string;
+  /** The customer's segment in this run, to read response by discount level per segment. */
+  segmentOf(customerId: string): string;
 }
 
 /**
@@ -73,9 +76,15 @@ export async function readLoggedDecisions(
   trainingSet: S3Ref,
   scale: RewardScale,
   policy: PolicyView,
-): Promise<{ decisions: LoggedDecision[]; noContact: LoggedDecision[]; outsideRun: number }> {
+): Promise<{
+  decisions: LoggedDecision[];
+  noContact: LoggedDecision[];
+  responses: LoggedResponse[];
+  outsideRun: number;
+}> {
   const decisions: LoggedDecision[] = [];
   const noContact: LoggedDecision[] = [];
+  const responses: LoggedResponse[] = [];
   let outsideRun = 0;
   for await (const row of readCsvObjects(store, trainingSet)) {
     const customerId = row.customer_id ?? '';
@@ -89,6 +98,11 @@ export async function readLoggedDecisions(
         ? ''
         : actionIdOf(row.offer_id ?? '', row.channel_id ?? '', numberCell(row.discount_pct, 0));
     const converted = numberCell(row.converted, 0) > 0;
+    responses.push({
+      segment: policy.segmentOf(customerId),
+      discountPct: loggedAction === '' ? null : numberCell(row.discount_pct, 0),
+      converted,
+    });
     const { conversionValue, contactCost } = scale.terms(loggedAction);
     const value = loggedAction === '' ? scale.baselineValue(policyAction) : conversionValue;
     const logged = {
@@ -105,5 +119,5 @@ export async function readLoggedDecisions(
     });
     noContact.push({ ...logged, policyAction: '', predictedPolicy: policy.predictedReward(customerId, '') });
   }
-  return { decisions, noContact, outsideRun };
+  return { decisions, noContact, responses, outsideRun };
 }

@@ -181,6 +181,13 @@ describe('allocateOffers', () => {
       ['dr', 7, 3],
     ]);
     expect(analysis.offPolicy.noContact.estimates[0]?.matched).toBe(3);
+    // R (Loyal) converted on O-ALL at level 0 and not as a control.
+    expect(analysis.discountResponse.map((s) => s.segment)).toEqual(['At risk', 'Loyal', 'New']);
+    expect(analysis.discountResponse[1]).toMatchObject({
+      controls: 1,
+      controlRate: 0,
+      levels: [{ discountPct: 0, contacts: 1, conversionRate: 1, uplift: 1 }],
+    });
     expect(await store.readText(summary.report ?? ref('missing'))).toContain('<svg');
   });
 

@@ -32,6 +32,7 @@ const ANALYSIS: PlanAnalysis = {
   fairness: [],
   parity: null,
   offPolicy: { status: 'not-estimated', reason: 'no history' },
+  discountResponse: [],
 };
 
 describe('getPlan', () => {
