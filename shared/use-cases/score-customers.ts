@@ -298,10 +298,11 @@ async function readBytes(store: ObjectStore, ref: { bucket: string; key: string 
 async function readChampionPointer(
   store: ObjectStore,
   bucket: string,
+  partner: string,
 ): Promise<{ pointer?: ChampionPointer; problem?: string }> {
   let text: string;
   try {
-    text = await store.readText({ bucket, key: championPointerKey(MODEL_NAME) });
+    text = await store.readText({ bucket, key: championPointerKey(MODEL_NAME, partner) });
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return {};
     throw error;
@@ -442,7 +443,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     featureHash: card.featureHash,
     dataWindow,
   };
-  const { pointer, problem } = await readChampionPointer(deps.store, deps.lakeBucket);
+  const { pointer, problem } = await readChampionPointer(deps.store, deps.lakeBucket, state.batch.partner);
   let champion: (Champion & { evaluation: HoldoutEvaluation }) | undefined;
   let decision: ChampionDecision;
   // A champion over other features is not even loaded: decideChampion hands the title over unmeasured.
@@ -497,7 +498,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   // Promoted only once the run has scored with it, so a failed run leaves the registry as it was.
   if (decision.promote) {
     await deps.store.write(
-      { bucket: deps.lakeBucket, key: championPointerKey(MODEL_NAME) },
+      { bucket: deps.lakeBucket, key: championPointerKey(MODEL_NAME, state.batch.partner) },
       JSON.stringify(
         promotedPointer(MODEL_NAME, pointer, challenger, {
           promotedAt: now().toISOString(),

@@ -4,11 +4,13 @@ import { arm, scoredAction } from '../runs/run-state';
 
 /**
  * The model registry's layout in the lake bucket: every trained model is kept under its own version,
- * and one small pointer per model name says which version scores. Versions are run ids, which the
+ * and one small pointer per model name and partner says which version scores that partner's
+ * batches (a model learned on one retailer's history has no business scoring another's). Versions are run ids, which the
  * run-id format keeps free of slashes and dots, so a version never collides with `champion.json`.
  */
 export const modelVersionPrefix = (name: string, version: string): string => `models/${name}/${version}/`;
-export const championPointerKey = (name: string): string => `models/${name}/champion.json`;
+export const championPointerKey = (name: string, partner: string): string =>
+  `models/${name}/champions/${partner}.json`;
 
 /** The files of one model version, relative to its prefix. */
 export const MODEL_FILES = {

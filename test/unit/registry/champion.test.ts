@@ -197,7 +197,7 @@ describe('headsMismatch', () => {
 describe('registry keys and the feature hash', () => {
   it('keeps a run’s model where the run’s artifact keys say', () => {
     expect(modelVersionPrefix('response', 'r1')).toBe(runArtifactKeys('r1').responseModel);
-    expect(championPointerKey('response')).toBe('models/response/champion.json');
+    expect(championPointerKey('response', 'acme')).toBe('models/response/champions/acme.json');
   });
 
   it('changes with a renamed, reordered or re-transformed input, and only then', () => {

@@ -15,7 +15,7 @@ import { InMemoryObjectStore } from '../../support/in-memory-object-store';
 
 const LAKE = 'lake';
 const ref = (key: string) => ({ bucket: LAKE, key });
-const POINTER = championPointerKey('response');
+const POINTER = championPointerKey('response', 'acme');
 const NOW = new Date('2026-11-01T06:00:00.000Z');
 // A few seconds of wasm per training; each test trains two or three models.
 const TIMEOUT = 60_000;
