@@ -5,6 +5,7 @@ import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
 import { readCsvObjects, writeCsvObjects } from './csv-objects';
 import { analysePlan } from './plan/analyse-plan';
+import { driversOf } from './plan/customer-terms';
 import { planChoices, planTotals } from './plan/plan-choices';
 import {
   customerInputsHash,
@@ -13,7 +14,7 @@ import {
   writeChannelExports,
   writeDecisionLog,
 } from './plan/plan-files';
-import { readPlanInputs } from './plan/plan-inputs';
+import { driverNames, readPlanInputs } from './plan/plan-inputs';
 import { planSendWindows } from './plan/send-windows';
 
 export { PLAN_COLUMNS };
@@ -56,13 +57,22 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
   const shadowPrice = result.certificate.lambda;
   const segmentOf = (customerId: string) => segments.get(customerId) ?? '';
   const sendWindows = planSendWindows(choices, inputs.terms, segmentOf);
+  const drivers = driversOf(inputs.terms, driverNames(score));
 
   const plan = { bucket, key: keys.plan };
   await writeCsvObjects(
     deps.store,
     plan,
     PLAN_COLUMNS,
-    choices.map((c) => planRow(c, segmentOf(c.customerId), sendWindows[c.index] ?? '', shadowPrice)),
+    choices.map((c) =>
+      planRow(
+        c,
+        segmentOf(c.customerId),
+        sendWindows[c.index] ?? '',
+        shadowPrice,
+        c.action ? drivers(c.customerId) : [],
+      ),
+    ),
   );
   const decisionLog = { bucket, key: keys.decisionLog };
   await writeDecisionLog(

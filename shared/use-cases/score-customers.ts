@@ -39,6 +39,7 @@ import {
   trainResponseModel,
 } from '../domain/scoring/response-model';
 import { initTensorflow } from '../domain/scoring/tensorflow';
+import { upliftImportance } from '../domain/scoring/uplift-importance';
 import { DEFAULT_OPTIONS } from '../domain/scoring/validation';
 import type { StageResult } from '../lambda/pipeline-stage';
 import { ObjectNotFoundError, type ObjectStore } from '../ports/object-store';
@@ -64,6 +65,8 @@ export interface ScoreDeps {
 /** The registry name of the response model. */
 const MODEL_NAME = 'response';
 
+/** Inputs whose permutation importance the stage reports: enough for reason codes, small for the payload. */
+const TOP_FEATURES = 10;
 /** Customers scored per model call: large batches keep the wasm backend fast, bounded ones keep memory flat. */
 const SCORING_CHUNK = 20_000;
 
@@ -485,6 +488,18 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   const scoresRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).scores };
   const header = ['customer_id', 'p_control', ...actions.map((_, i) => `p_action_${i + 1}`)];
   let written: { rows: number };
+  // What moves the scoring model's uplift most, for the reason codes of each recommendation.
+  const names = training.vector.names;
+  const importance = upliftImportance(
+    scorer,
+    holdout.features,
+    holdout.rows,
+    names.length + 1,
+    names,
+    state.campaign.seed,
+  )
+    .slice(0, TOP_FEATURES)
+    .map((f) => ({ feature: f.feature, importance: Number(f.importance.toPrecision(4)) }));
   try {
     written = await writeCsvObjects(
       deps.store,
@@ -528,6 +543,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
         kept === undefined
           ? outputMetrics(train.rows, holdout.rows, challengerEvaluation)
           : outputMetrics(kept.card.metrics.trainRows, holdout.rows, kept.evaluation),
+      importance,
       model: {
         version: kept?.version ?? version,
         champion: decision.promote,

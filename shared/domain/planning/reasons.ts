@@ -6,6 +6,8 @@ export function reasonCodes(input: {
   value: number;
   cost: number;
   shadowPrice: number;
+  /** The customer's values of the inputs that move the model's uplift most, against the population's median. */
+  drivers?: readonly { feature: string; value: number; median: number }[];
 }): string[] {
   // Rounded first, so a tiny negative uplift does not print as "-0.0".
   const uplift = Math.round((input.pTreated - input.pControl) * 1000) / 10 || 0;
@@ -16,5 +18,15 @@ export function reasonCodes(input: {
     input.shadowPrice > 0
       ? `beat the budget's price of ${input.shadowPrice.toFixed(3)} per unit of spend`
       : 'the budget had room for every profitable contact',
+    ...(input.drivers && input.drivers.length > 0
+      ? [
+          `drivers: ${input.drivers
+            .map((d) => `${d.feature} ${formatDriver(d.value)} (median ${formatDriver(d.median)})`)
+            .join('; ')}`,
+        ]
+      : []),
   ];
 }
+
+const formatDriver = (x: number): string =>
+  Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(3)));

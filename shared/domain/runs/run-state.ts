@@ -200,6 +200,8 @@ export const scoreOutput = z.object({
     holdoutQini: z.number().nullable(),
     holdoutLogLoss: z.number().nullable(),
   }),
+  /** The inputs that move the scoring model's uplift most (permutation importance on the holdout), top first. */
+  importance: z.array(z.object({ feature: z.string(), importance: z.number() })).optional(),
   /** The champion decision. Optional because payloads from before the model registry lack it. */
   model: z
     .object({

@@ -15,6 +15,8 @@ export interface CustomerTerms {
   readonly monetary365: number;
   /** When the customer shops, for the send time. */
   readonly hour: HourEvidence;
+  /** Values of the model's most important inputs (see readCustomerTerms' `drivers`), NaN when missing. */
+  readonly drivers: readonly number[];
 }
 
 /** Each customer's consents, eligibility facts and protected attributes, by customer id. */
@@ -23,6 +25,7 @@ export async function readCustomerTerms(
   ref: S3Ref,
   channels: readonly string[],
   asOf: string,
+  drivers: readonly string[] = [],
 ): Promise<Map<string, CustomerTerms>> {
   const asOfYear = Number(asOf.slice(0, 4));
   const map = new Map<string, CustomerTerms>();
@@ -45,6 +48,7 @@ export async function readCustomerTerms(
         region: r.fairness_region ?? '',
       },
       monetary365,
+      drivers: drivers.map((d) => numberCell(r[d])),
       hour: {
         meanHour: Number.isFinite(meanHour) ? meanHour : null,
         occasions: numberCell(r.frequency_365, 0),
@@ -52,4 +56,38 @@ export async function readCustomerTerms(
     });
   }
   return map;
+}
+
+export interface Driver {
+  readonly feature: string;
+  readonly value: number;
+  readonly median: number;
+}
+
+/** Each customer's driver values beside the population's medians, for the reason codes. */
+export function driversOf(
+  terms: ReadonlyMap<string, CustomerTerms>,
+  names: readonly string[],
+): (customerId: string) => Driver[] {
+  const medians = names.map((_, k) => {
+    const values = [...terms.values()]
+      .map((t) => t.drivers[k] as number)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    if (values.length === 0) return Number.NaN;
+    const mid = Math.floor(values.length / 2);
+    return values.length % 2 === 1
+      ? (values[mid] as number)
+      : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+  });
+  return (customerId) => {
+    const own = terms.get(customerId)?.drivers ?? [];
+    return names.flatMap((feature, k) => {
+      const value = own[k];
+      const median = medians[k] as number;
+      return value !== undefined && Number.isFinite(value) && Number.isFinite(median)
+        ? [{ feature, value, median }]
+        : [];
+    });
+  };
 }

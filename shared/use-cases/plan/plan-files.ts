@@ -8,7 +8,7 @@ import { reasonCodes } from '../../domain/planning/reasons';
 import type { PlanSummary, S3Ref } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
 import { writeCsvObjects } from '../csv-objects';
-import type { CustomerTerms } from './customer-terms';
+import type { CustomerTerms, Driver } from './customer-terms';
 import type { CustomerChoice } from './plan-choices';
 import type { Candidate } from './plan-inputs';
 
@@ -34,6 +34,7 @@ export function planRow(
   segment: string,
   sendWindow: string,
   shadowPrice: number,
+  drivers: readonly Driver[] = [],
 ): unknown[] {
   const { action, economics: e } = c;
   if (!action || !e || c.pTreated === undefined) {
@@ -46,6 +47,7 @@ export function planRow(
     value: e.value,
     cost: e.cost,
     shadowPrice,
+    drivers,
   });
   return [
     c.customerId,

@@ -36,6 +36,12 @@ export interface PlanInputs {
   ineligible: number;
 }
 
+/** How many of the model's most important inputs a recommendation's reasons name. */
+const DRIVERS = 3;
+
+export const driverNames = (score: ScoreOutput): string[] =>
+  (score.importance ?? []).slice(0, DRIVERS).map((f) => f.feature);
+
 /** The scored actions whose offer and channel are in the catalog and whose offer is valid on the send date. */
 function plannableActions(score: ScoreOutput, catalog: CampaignCatalog, sendDate: string): PlannableAction[] {
   const offerIndex = new Map(catalog.offers.map((o, i) => [o.offerId, i]));
@@ -66,6 +72,7 @@ export async function readPlanInputs(state: RunState, store: ObjectStore): Promi
     features.scoringFeatures,
     catalog.channels.map((c) => c.channelId),
     catalog.asOf,
+    driverNames(score),
   );
   const candidates: Candidate[] = [];
   const options = new OptionTable();

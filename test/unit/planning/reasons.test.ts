@@ -50,4 +50,31 @@ describe('reasonCodes', () => {
     });
     expect(reasons[3]).toBe('the budget had room for every profitable contact');
   });
+
+  it('names the drivers, the model inputs that matter most, against their medians', () => {
+    const codes = reasonCodes({
+      segment: 's',
+      pTreated: 0.2,
+      pControl: 0.1,
+      value: 1,
+      cost: 1,
+      shadowPrice: 0,
+      drivers: [
+        { feature: 'recency_days', value: 95, median: 30 },
+        { feature: 'otc_share', value: 0.123456, median: 0.5 },
+      ],
+    });
+    expect(codes.at(-1)).toBe('drivers: recency_days 95 (median 30); otc_share 0.123 (median 0.5)');
+    expect(
+      reasonCodes({
+        segment: 's',
+        pTreated: 0.2,
+        pControl: 0.1,
+        value: 1,
+        cost: 1,
+        shadowPrice: 0,
+        drivers: [],
+      }),
+    ).toHaveLength(4);
+  });
 });

@@ -109,6 +109,10 @@ async function plannedRun(campaign: Partial<RunState['campaign']> = {}) {
           },
         ],
         backend: 'cpu',
+        importance: [
+          { feature: 'monetary_365', importance: 0.02 },
+          { feature: 'not_in_features', importance: 0.01 },
+        ],
         metrics: {
           trainRows: 0,
           holdoutRows: 0,
@@ -135,6 +139,10 @@ describe('allocateOffers', () => {
     expect(offerOf('L')).toBe('O-WINBACK');
     expect(offerOf('R')).toBe('O-ALL');
     expect(offerOf('N')).toBe('O-ALL');
+    // The model's top input, against the median of 300, 80 and 0; a column the file lacks is left out.
+    expect(plan.find((r) => r.customer_id === 'R')?.reasons).toContain(
+      'drivers: monetary_365 300 (median 80)',
+    );
     expect(result.counts?.ineligibleOptions).toBe(2);
   });
 

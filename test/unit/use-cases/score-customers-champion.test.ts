@@ -187,6 +187,13 @@ describe('scoreRunCustomers and the champion model', () => {
       expect(out.model?.challengerMetric).toBeGreaterThan(0.1);
       expect(out.metrics.holdoutQini).toBe(out.model?.challengerMetric);
       expect(out.modelPrefix).toEqual(ref('models/response/run-a/'));
+      // The planted uplift depends on online_share (O1) and recency_days (O2) only.
+      expect(
+        out.importance
+          ?.slice(0, 2)
+          .map((f) => f.feature)
+          .sort(),
+      ).toEqual(['online_share', 'recency_days']);
 
       const card = modelCard.parse(
         JSON.parse(store.text(LAKE, 'models/response/run-a/model-card.json') ?? ''),
