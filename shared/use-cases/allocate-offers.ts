@@ -45,7 +45,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
   const { budget, holdoutFraction, seed, sendDate } = state.campaign;
   const bucket = deps.lakeBucket;
   const keys = runArtifactKeys(state.runId);
-  const inputs = await readPlanInputs(state, deps.store);
+  const inputs = await readPlanInputs(state, deps.store, bucket);
   const segments = await readSegmentNames(deps.store, state);
   const problem = inputs.options.toProblem(
     budget,
@@ -136,6 +136,9 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
       customers: inputs.candidates.length,
       options: inputs.options.size,
       ineligibleOptions: inputs.ineligible,
+      suppressed: inputs.suppressed,
+      contactPolicyBlocked: inputs.contactPolicyBlocked,
+      belowMinRoiOptions: inputs.belowMinRoi,
       targeted: totals.targetedCustomers,
       holdout: heldOut,
     },

@@ -115,6 +115,9 @@ export async function registerRun(input: RegisterRunInput, deps: RegisterRunDeps
     seed: deps.defaults.seed,
     currency: deps.defaults.currency,
     ...(settings.parity ? { parity: settings.parity } : {}),
+    ...(settings.coolDownDays !== undefined ? { coolDownDays: settings.coolDownDays } : {}),
+    ...(settings.maxContacts30 !== undefined ? { maxContacts30: settings.maxContacts30 } : {}),
+    ...(settings.minRoi !== undefined ? { minRoi: settings.minRoi } : {}),
   };
   const duplicateOf = await claim(deps, resolved.claimKey, input.runId);
   const record: RunRecord = {

@@ -32,6 +32,19 @@ export const campaignSettings = z
       .max(0.5)
       .describe('Share of eligible customers kept out as a control group.'),
     sendDate: isoDate.describe('Day the campaign is sent.'),
+    coolDownDays: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Days since the last contact before a customer may be contacted again.'),
+    maxContacts30: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Most contacts in the last 30 days a customer may have had to be contacted again.'),
+    minRoi: z
+      .number()
+      .describe('Least expected incremental profit per unit of spend for a contact to be sent.'),
     parity: z
       .object({
         attribute: z.enum(['gender', 'age_band', 'region']),

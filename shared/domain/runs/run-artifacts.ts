@@ -24,5 +24,11 @@ export const runArtifactKeys = (runId: string) =>
     costReport: `runs/${runId}/cost-report.json`,
   }) as const;
 
+/**
+ * A partner's standing do-not-contact list (`customer_id` column, any other columns ignored),
+ * kept in the lake beside the runs; every plan leaves the customers on it alone.
+ */
+export const suppressionListKey = (partner: string) => `suppressions/${partner}.csv`;
+
 /** The latest segment centroids per partner: the next run of that partner keeps segment ids stable by matching to them. */
 export const latestSegmentCentroidsKey = (partner: string) => `segments/${partner}/latest-centroids.json`;

@@ -47,6 +47,13 @@ export const campaign = z.object({
   seed: z.number().int(),
   /** Currency of the batch's prices and of the budget, ISO 4217. */
   currency: z.string().length(3),
+  // Contact policy: cool-down, frequency cap and a minimum return per contact; absent = none.
+  /** Days since the last contact before a customer may be contacted again (fatigue). */
+  coolDownDays: z.number().int().min(0).optional(),
+  /** Most contacts a customer may have had in the last 30 days to be contacted again. */
+  maxContacts30: z.number().int().min(0).optional(),
+  /** Least expected incremental profit per unit of spend for a contact to be sent at all. */
+  minRoi: z.number().optional(),
   /**
    * An optional parity constraint: every group of the attribute gets offers at no less than
    * `minRatio` × the best-served group's rate. Absent, the plan only reports fairness.

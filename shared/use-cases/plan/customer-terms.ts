@@ -13,6 +13,9 @@ export interface CustomerTerms {
   readonly protected: Record<ProtectedAttribute, string>;
   /** Revenue of the last 365 days: the value the expected-value baseline weighs churn risk by. */
   readonly monetary365: number;
+  /** Contacts in the last 30 days and days since the last one (null: never contacted), for fatigue rules. */
+  readonly contacts30: number;
+  readonly daysSinceLastContact: number | null;
   /** When the customer shops, for the send time. */
   readonly hour: HourEvidence;
   /** Values of the model's most important inputs (see readCustomerTerms' `drivers`), NaN when missing. */
@@ -34,6 +37,7 @@ export async function readCustomerTerms(
     const birthYear = numberCell(r.fairness_birth_year);
     const monetary365 = numberCell(r.monetary_365, 0);
     const meanHour = numberCell(r.mean_hour_365);
+    const lastContact = numberCell(r.days_since_last_contact);
     map.set(r.customer_id ?? '', {
       consents: new Set(channels.filter((c) => booleanCell(r[`consent_${c}`]))),
       facts: {
@@ -49,6 +53,8 @@ export async function readCustomerTerms(
       },
       monetary365,
       drivers: drivers.map((d) => numberCell(r[d])),
+      contacts30: numberCell(r.contacts_30, 0),
+      daysSinceLastContact: Number.isFinite(lastContact) ? lastContact : null,
       hour: {
         meanHour: Number.isFinite(meanHour) ? meanHour : null,
         occasions: numberCell(r.frequency_365, 0),

@@ -2,8 +2,10 @@ import { type CampaignCatalog, campaignCatalog } from '../../domain/catalog/camp
 import { isEligible } from '../../domain/contracts/offer-terms';
 import { actionEconomics, offerValidOn } from '../../domain/planning/action-economics';
 import { isHeldOut } from '../../domain/planning/holdout';
+import { suppressionListKey } from '../../domain/runs/run-artifacts';
 import type { RunState, ScoreOutput } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
+import { ObjectNotFoundError } from '../../ports/object-store';
 import { numberCell, readCsvObjects } from '../csv-objects';
 import { type CustomerTerms, readCustomerTerms } from './customer-terms';
 import { OptionTable } from './option-table';
@@ -34,6 +36,36 @@ export interface PlanInputs {
   options: OptionTable;
   /** Customer × action pairs an offer's eligibility rules kept out of the plan. */
   ineligible: number;
+  /** Customers the partner's suppression list, or the campaign's cool-down and frequency cap, kept out. */
+  suppressed: number;
+  contactPolicyBlocked: number;
+  /** Customer × action pairs below the campaign's minimum return per unit of spend. */
+  belowMinRoi: number;
+}
+
+/** The partner's do-not-contact list; none when the partner keeps none. */
+async function readSuppressionList(
+  store: ObjectStore,
+  bucket: string,
+  partner: string,
+): Promise<Set<string>> {
+  const ids = new Set<string>();
+  try {
+    for await (const r of readCsvObjects(store, { bucket, key: suppressionListKey(partner) })) {
+      if (r.customer_id) ids.add(r.customer_id);
+    }
+  } catch (error) {
+    if (!(error instanceof ObjectNotFoundError)) throw error;
+  }
+  return ids;
+}
+
+/** Whether the campaign's fatigue rules let a customer be contacted now. */
+function contactAllowed(campaign: RunState['campaign'], customer: CustomerTerms): boolean {
+  const { coolDownDays, maxContacts30 } = campaign;
+  if (maxContacts30 !== undefined && customer.contacts30 > maxContacts30) return false;
+  const since = customer.daysSinceLastContact;
+  return coolDownDays === undefined || since === null || since >= coolDownDays;
 }
 
 /** How many of the model's most important inputs a recommendation's reasons name. */
@@ -61,7 +93,11 @@ function plannableActions(score: ScoreOutput, catalog: CampaignCatalog, sendDate
  * Reads the run's scores and turns every customer × action that consent and eligibility allow
  * into an option valued by expected incremental profit; held-out customers get none.
  */
-export async function readPlanInputs(state: RunState, store: ObjectStore): Promise<PlanInputs> {
+export async function readPlanInputs(
+  state: RunState,
+  store: ObjectStore,
+  lakeBucket: string,
+): Promise<PlanInputs> {
   const { features, score } = state.stages;
   if (!features || !score) throw new Error('allocate needs the features and score outputs');
   const catalog = campaignCatalog.parse(JSON.parse(await store.readText(features.catalog)));
@@ -74,9 +110,10 @@ export async function readPlanInputs(state: RunState, store: ObjectStore): Promi
     catalog.asOf,
     driverNames(score),
   );
+  const suppressionList = await readSuppressionList(store, lakeBucket, state.batch.partner);
   const candidates: Candidate[] = [];
   const options = new OptionTable();
-  let ineligible = 0;
+  const excluded = { ineligible: 0, suppressed: 0, contactPolicyBlocked: 0, belowMinRoi: 0 };
   for await (const r of readCsvObjects(store, score.scores)) {
     const customerId = r.customer_id ?? '';
     const candidate: Candidate = {
@@ -87,10 +124,18 @@ export async function readPlanInputs(state: RunState, store: ObjectStore): Promi
     };
     candidates.push(candidate);
     const customer = terms.get(customerId);
-    for (const action of candidate.heldOut || !customer ? [] : actions) {
+    let open = !candidate.heldOut && customer !== undefined;
+    if (open && suppressionList.has(customerId)) {
+      excluded.suppressed += 1;
+      open = false;
+    } else if (open && customer && !contactAllowed(state.campaign, customer)) {
+      excluded.contactPolicyBlocked += 1;
+      open = false;
+    }
+    for (const action of open ? actions : []) {
       if (!customer?.consents.has(action.channelId)) continue;
       if (!isEligible(action.offer.eligibility, customer.facts)) {
-        ineligible += 1;
+        excluded.ineligible += 1;
         continue;
       }
       const pTreated = candidate.actions[action.actionAt] ?? 0;
@@ -101,6 +146,11 @@ export async function readPlanInputs(state: RunState, store: ObjectStore): Promi
         action.channel,
         action.discountPct,
       );
+      const { minRoi } = state.campaign;
+      if (minRoi !== undefined && e.value < minRoi * e.cost) {
+        excluded.belowMinRoi += 1;
+        continue;
+      }
       options.push({
         value: e.value,
         cost: e.cost,
@@ -113,5 +163,5 @@ export async function readPlanInputs(state: RunState, store: ObjectStore): Promi
     }
     options.closeCustomer();
   }
-  return { catalog, actions, terms, candidates, options, ineligible };
+  return { catalog, actions, terms, candidates, options, ...excluded };
 }

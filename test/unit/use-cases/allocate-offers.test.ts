@@ -42,16 +42,18 @@ const CATALOG: CampaignCatalog = {
 };
 
 /** Three customers, two offers on e-mail, and a randomized history of one campaign. */
-async function plannedRun(campaign: Partial<RunState['campaign']> = {}) {
-  const store = new InMemoryObjectStore();
+async function plannedRun(
+  campaign: Partial<RunState['campaign']> = {},
+  store: InMemoryObjectStore = new InMemoryObjectStore(),
+) {
   const put = (key: string, lines: string[]) => store.write(ref(key), lines.join('\n'), 'text/csv');
   await store.write(ref('catalog.json'), JSON.stringify(CATALOG), 'application/json');
   // Recent buyer R (10 days), lapsing buyer L (90 days), never bought N (no recency).
   await put('features.csv', [
-    'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email,mean_hour_365,fairness_region',
-    'R,10,5,300,400,true,10,North',
-    'L,90,2,80,700,true,17,South',
-    'N,,0,0,30,true,,North',
+    'customer_id,recency_days,frequency_365,monetary_365,tenure_days,consent_email,mean_hour_365,fairness_region,contacts_30,days_since_last_contact',
+    'R,10,5,300,400,true,10,North,3,5',
+    'L,90,2,80,700,true,17,South,0,',
+    'N,,0,0,30,true,,North,1,40',
   ]);
   await put('segments.csv', ['customer_id,segment_name', 'R,Loyal', 'L,At risk', 'N,New']);
   // One past campaign that tried both offers and kept a control group.
@@ -216,5 +218,27 @@ describe('allocateOffers', () => {
     expect(region?.passesFourFifths).toBe(false);
     // Serving both of North would mean dropping L, and then South gets nothing: parity cannot be had.
     expect(analysis.parity).toMatchObject({ attribute: 'region', minRatio: 0.8, achieved: false });
+  });
+
+  it("leaves alone the partner's suppressed customers and those the contact policy rests", async () => {
+    const store = new InMemoryObjectStore();
+    await store.write(ref('suppressions/acme.csv'), 'customer_id,reason\nN,complaint', 'text/csv');
+    // R was contacted 5 days ago; a 10-day cool-down rests them.
+    const { store: s, result } = await plannedRun({ coolDownDays: 10 }, store);
+    const plan = parse(await s.readText(result.output.plan), { columns: true }) as Record<string, string>[];
+    expect(plan.map((r) => [r.customer_id, r.decision])).toEqual([
+      ['R', 'none'],
+      ['L', 'target'],
+      ['N', 'none'],
+    ]);
+    expect(result.counts).toMatchObject({ suppressed: 1, contactPolicyBlocked: 1 });
+  });
+
+  it('sends no contact below the minimum return per unit of spend, and counts the pairs it dropped', async () => {
+    // The best contact returns 24.99 on a spend of 0.01 (ROI 2,499); the floor is above it.
+    const { result } = await plannedRun({ minRoi: 3000 });
+    expect(result.output.summary.targetedCustomers).toBe(0);
+    // R: O-ALL (O-WINBACK is not eligible); L: both; N: O-ALL.
+    expect(result.counts).toMatchObject({ belowMinRoiOptions: 4, ineligibleOptions: 2 });
   });
 });
