@@ -8,7 +8,17 @@ export interface PlanUse {
   offer: Float64Array;
 }
 
-/** Measures a plan, summing in customer order so every caller gets the same figures. */
+/** The rounding error of `next = sum + term`, as Neumaier's compensated summation carries it. */
+export function roundingOf(sum: number, term: number, next: number): number {
+  return Math.abs(sum) >= Math.abs(term) ? sum - next + term : term - next + sum;
+}
+
+/**
+ * Measures a plan, summing in customer order so every caller gets the same figures. The sums
+ * carry their rounding error (Neumaier): costs in cents that add up to a budget in cents then fit
+ * it, where a plain running sum of binary fractions can land a rounding over and rule out a plan
+ * that spends exactly the budget.
+ */
 export function measurePlan(problem: AllocationProblem, plan: Int32Array): PlanUse {
   const use: PlanUse = {
     value: 0,
@@ -16,10 +26,28 @@ export function measurePlan(problem: AllocationProblem, plan: Int32Array): PlanU
     channel: new Float64Array(problem.channelCapacity.length),
     offer: new Float64Array(problem.offerCapacity.length),
   };
+  let value = 0;
+  let valueError = 0;
+  let spend = 0;
+  let spendError = 0;
   for (let i = 0; i < problem.customers; i++) {
     const j = plan[i] as number;
-    if (j >= 0) take(problem, use, j, 1);
+    if (j < 0) continue;
+    const v = problem.value[j] as number;
+    const nextValue = value + v;
+    valueError += roundingOf(value, v, nextValue);
+    value = nextValue;
+    const c = problem.cost[j] as number;
+    const nextSpend = spend + c;
+    spendError += roundingOf(spend, c, nextSpend);
+    spend = nextSpend;
+    const ch = problem.channel[j] as number;
+    use.channel[ch] = (use.channel[ch] as number) + 1;
+    const o = problem.offer[j] as number;
+    use.offer[o] = (use.offer[o] as number) + 1;
   }
+  use.value = value + valueError;
+  use.spend = spend + spendError;
   return use;
 }
 

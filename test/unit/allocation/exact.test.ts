@@ -34,8 +34,9 @@ describe('solveAllocation against brute force on tiny instances', () => {
         `mean primal/optimum ${meanRatio.toFixed(4)} over ${positive} with a positive optimum`,
     );
     expect(meanRatio).toBeGreaterThanOrEqual(0.9);
-    // Measured at 588 of 600 (98%); a drop below 95% means the repair or fill got worse.
-    expect(exact / INSTANCES).toBeGreaterThanOrEqual(0.95);
+    // Measured at 600 of 600 since small problems get the core search (588 before, from repair
+    // and fill alone); a miss means the search gave up or pruned a better plan.
+    expect(exact / INSTANCES).toBeGreaterThanOrEqual(0.99);
     expect(exact).toBeGreaterThan(greedyExact);
   });
 });

@@ -84,32 +84,40 @@ export function randomProblem(
   );
 }
 
-/** The best feasible plan's value by enumerating every assignment (tiny instances only). */
+/**
+ * The best feasible plan's value by enumerating every assignment (tiny instances only). Spend is
+ * judged as the solver's measurePlan judges it, summed with the rounding error carried: costs in
+ * tenths that add up to the budget exactly fit it, where a plain running sum of binary fractions
+ * can land a rounding over and wrongly rule the plan out.
+ */
 export function bruteForce(problem: AllocationProblem): number {
   const channelUse = new Float64Array(problem.channelCapacity.length);
   const offerUse = new Float64Array(problem.offerCapacity.length);
   let best = 0;
-  const visit = (i: number, spend: number, value: number): void => {
+  const visit = (i: number, spend: number, error: number, value: number): void => {
     if (i === problem.customers) {
       if (value > best) best = value;
       return;
     }
-    visit(i + 1, spend, value);
+    visit(i + 1, spend, error, value);
     for (let j = problem.optionStart[i] as number; j < (problem.optionStart[i + 1] as number); j++) {
       const c = problem.channel[j] as number;
       const o = problem.offer[j] as number;
       const cost = problem.cost[j] as number;
-      if (spend + cost > problem.budget) continue;
+      const next = spend + cost;
+      const nextError =
+        error + (Math.abs(spend) >= Math.abs(cost) ? spend - next + cost : cost - next + spend);
+      if (next + nextError > problem.budget) continue;
       if ((channelUse[c] as number) + 1 > (problem.channelCapacity[c] as number)) continue;
       if ((offerUse[o] as number) + 1 > (problem.offerCapacity[o] as number)) continue;
       channelUse[c] = (channelUse[c] as number) + 1;
       offerUse[o] = (offerUse[o] as number) + 1;
-      visit(i + 1, spend + cost, value + (problem.value[j] as number));
+      visit(i + 1, next, nextError, value + (problem.value[j] as number));
       channelUse[c] = (channelUse[c] as number) - 1;
       offerUse[o] = (offerUse[o] as number) - 1;
     }
   };
-  visit(0, 0, 0);
+  visit(0, 0, 0, 0);
   return best;
 }
 

@@ -15,20 +15,29 @@ import {
 } from './fixtures';
 
 /**
- * The issue's promise: within 0.1% of the exact optimum. It does not hold on small instances where
- * the optimum serves few customers, so it is asserted on the class where it does (see below).
+ * The issue's promise: within 0.1% of the exact optimum. Asserted on every instance below.
  *
- * What the solver gives up is a fraction of one customer, whatever the instance's size (the
- * Lagrangian plan is integral but near the few binding constraints, where repair rounds a handful
- * of customers). Measured with these generators: over 200 `small` instances the loss was at most
- * 0.30 of the optimum's value per served customer, the relative gap up to 0.69% (43 served) and
- * above 0.1% on 22 of them, none serving more than 117; over 60 `large` ones (all serving 250+)
- * the worst gap was 0.022%. So every instance is held to half a customer, and the 0.1% to
- * instances whose optimum serves at least 250 customers.
+ * The Lagrangian plan alone loses a fraction of one customer's value (repair rounds the few
+ * customers tied at the binding constraints): up to 0.7% where the optimum serves a few dozen
+ * customers, several percent where it serves under ten. Small problems now also get pairwise
+ * exchanges and an exact search over the marginal customers (see solver.ts) and mostly land on
+ * the optimum. Measured with these generators on more seeds than run here, gap to HiGHS:
+ * - 40-300 customers, tight (`small`, 200 instances): worst 0.0036%, mean 0.0000%, 199 exact
+ *   (before: worst 0.69%, 22 over 0.1%); the 30 run here are all exact (before: worst 0.39%,
+ *   5 over); another seed's 200: worst 0.0050%, 196 exact (before: worst 1.5%, 13 over);
+ * - 40-300 customers serving few (`scarce`, 200 instances, median 42 served, 36 under ten):
+ *   worst 0.0012%, 199 exact (before: worst 4.6%, 57 over); the 20 run here are all exact;
+ * - 5-40 customers, 200 instances: all exact (before: worst 11.8%, 39 over);
+ * - 500-800 customers (`large`, 60 instances): worst 0.0081%, mean 0.0010% (before: 0.022%);
+ * - 1,000-3,000 customers, 20 instances: worst 0.0048% (before: 0.050%).
+ * Problems whose certificate is already within the solver's tolerance (1e-4) skip the extra
+ * steps, hence the small non-zero gaps. Not asserted, because not yet within 0.1% everywhere:
+ * 100-500 customers with 24 options each as scripts/bench-allocation.ts generates them (60
+ * instances): worst 0.22%, mean 0.007%, one over (before: worst 1.3%, 16 over); the same with
+ * customers copied from 5-45 segment profiles (20 instances): worst 1.0%, mean 0.12%, three over
+ * (before: worst 6.4%, mean 2.0%, 17 over), where the dual search stalls above the LP bound.
  */
 const MAX_GAP = 0.001;
-const MIN_SERVED_FOR_MAX_GAP = 250;
-const MAX_LOSS_IN_CUSTOMERS = 0.5;
 
 interface Shares {
   /** Budget as a share of the unconstrained optimum's spend (everyone gets their best option). */
@@ -111,7 +120,10 @@ function instance(
 const TIGHT: Shares = { budget: [0.1, 0.8], capacity: [0.05, 0.55], unlimitedBudget: 0.15 };
 /** Budgets of 50-95%, capacities of 30-80%: binding, with hundreds of customers served. */
 const ROOMY: Shares = { budget: [0.5, 0.95], capacity: [0.3, 0.8], unlimitedBudget: 0 };
+/** Budgets of 2-30% (or none), capacities of 1-10%: the optimum serves a handful to a few dozen. */
+const SCARCE: Shares = { budget: [0.02, 0.3], capacity: [0.01, 0.1], unlimitedBudget: 0.1 };
 const small = (t: number) => instance(7_000, t, [40, 300], TIGHT);
+const scarce = (t: number) => instance(27_000, t, [40, 300], SCARCE);
 const large = (t: number) => instance(8_000, t, [500, 800], ROOMY);
 
 function served(choice: Int32Array): number {
@@ -124,7 +136,7 @@ interface Measured {
   shape: string;
 }
 
-/** Solves exactly and with the solver; checks feasibility and the bracket; returns the gap. */
+/** Solves exactly and with the solver; checks feasibility, the bracket and the 0.1%; returns the gap. */
 async function measure({ problem, shape }: { problem: AllocationProblem; shape: string }): Promise<Measured> {
   const exact = await solveExactly(problem);
   const result = solveAllocation(problem);
@@ -132,12 +144,10 @@ async function measure({ problem, shape }: { problem: AllocationProblem; shape: 
   const { primal, dualBound } = result.certificate;
   expect(dualBound, shape).toBeGreaterThanOrEqual(exact.value - 1e-6);
   expect(primal, shape).toBeLessThanOrEqual(exact.value + 1e-6);
-  const count = served(exact.choice);
-  const lossInCustomers = count === 0 ? 0 : (exact.value - primal) / (exact.value / count);
-  expect(lossInCustomers, `${shape}: primal ${primal} vs exact ${exact.value}`).toBeLessThanOrEqual(
-    MAX_LOSS_IN_CUSTOMERS,
-  );
-  return { gap: (exact.value - primal) / Math.max(exact.value, 1e-9), served: count, shape };
+  // HiGHS's optimum is exact to its tolerances, so a plan can match it and read a hair above.
+  const gap = Math.max(0, (exact.value - primal) / Math.max(exact.value, 1e-9));
+  expect(gap, `${shape}: primal ${primal} vs exact ${exact.value}`).toBeLessThanOrEqual(MAX_GAP);
+  return { gap, served: served(exact.choice), shape };
 }
 
 function summary(label: string, measured: readonly Measured[]): string {
@@ -178,26 +188,21 @@ function asResult(problem: AllocationProblem, choice: Int32Array): AllocationRes
 }
 
 describe('solveAllocation against the exact MILP optimum (HiGHS)', () => {
-  it('is feasible, bracketed by the optimum and within half a customer of it on 30 tight instances of 40-300 customers', async () => {
+  it('is feasible, bracketed by the optimum and within 0.1% of it on 30 tight instances of 40-300 customers', async () => {
     const measured: Measured[] = [];
-    for (let t = 0; t < 30; t++) {
-      const m = await measure(small(t));
-      measured.push(m);
-      // Not the 0.1%: 5 of these 30 miss it (worst 0.39%, 26 customers served); see MAX_GAP.
-    }
+    for (let t = 0; t < 30; t++) measured.push(await measure(small(t)));
     console.log(summary('40-300 customers, tight', measured));
+  });
+
+  it('is within 0.1% of the optimum on 20 instances of 40-300 customers that serve few', async () => {
+    const measured: Measured[] = [];
+    for (let t = 0; t < 20; t++) measured.push(await measure(scarce(t)));
+    console.log(summary('40-300 customers, few served', measured));
   });
 
   it('is within 0.1% of the optimum on 12 instances of 500-800 customers that serve hundreds', async () => {
     const measured: Measured[] = [];
-    for (let t = 0; t < 12; t++) {
-      const m = await measure(large(t));
-      measured.push(m);
-      // The class the 0.1% is promised on (see MIN_SERVED_FOR_MAX_GAP); a failure here is a
-      // generator change, not a solver one.
-      expect(m.served, m.shape).toBeGreaterThanOrEqual(MIN_SERVED_FOR_MAX_GAP);
-      expect(m.gap, m.shape).toBeLessThanOrEqual(MAX_GAP);
-    }
+    for (let t = 0; t < 12; t++) measured.push(await measure(large(t)));
     console.log(summary('500-800 customers, hundreds served', measured));
   });
 
