@@ -1,6 +1,5 @@
-import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
-import { DomainError } from '../domain/errors';
-import { type FeatureVector, featureVectorFor, writeFeatures } from '../domain/features/feature-vector';
+import { campaignCatalog } from '../domain/catalog/campaign-catalog';
+import { type FeatureVector, writeFeatures } from '../domain/features/feature-vector';
 import {
   levelInput,
   type ScoredAction,
@@ -11,10 +10,7 @@ import {
   CHAMPION_METRIC,
   type Challenger,
   type ChampionDecision,
-  type ChampionPointer,
   decideChampion,
-  headsMismatch,
-  parseChampionPointer,
   promotedPointer,
 } from '../domain/registry/champion';
 import { stableHoldout } from '../domain/registry/holdout';
@@ -22,18 +18,14 @@ import {
   championPointerKey,
   type DataWindow,
   featureListHash,
-  MODEL_FILES,
   type ModelCard,
-  modelCard,
   modelVersionPrefix,
 } from '../domain/registry/model-card';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
-import type { Arm, RunState, ScoreOutput } from '../domain/runs/run-state';
-import { ResponseModelError } from '../domain/scoring/errors';
+import type { RunState, ScoreOutput } from '../domain/runs/run-state';
 import { evaluateHoldout, type HoldoutEvaluation } from '../domain/scoring/evaluation';
 import {
   loadResponseModel,
-  type ModelArtifacts,
   type ResponseModel,
   type ResponseModelOptions,
   trainResponseModel,
@@ -42,8 +34,10 @@ import { initTensorflow } from '../domain/scoring/tensorflow';
 import { upliftImportance } from '../domain/scoring/uplift-importance';
 import { DEFAULT_OPTIONS } from '../domain/scoring/validation';
 import type { StageResult } from '../lambda/pipeline-stage';
-import { ObjectNotFoundError, type ObjectStore } from '../ports/object-store';
+import type { ObjectStore } from '../ports/object-store';
 import { readCsvObjects, writeCsvObjects } from './csv-objects';
+import { type Champion, loadChampion, readChampionPointer, writeModel } from './scoring/model-registry';
+import { readTrainingRows, type TrainingRows } from './scoring/training-rows';
 
 /**
  * Training settings a caller may override. The holdout is not one of them: a different share would
@@ -70,118 +64,7 @@ const TOP_FEATURES = 10;
 /** Customers scored per model call: large batches keep the wasm backend fast, bounded ones keep memory flat. */
 const SCORING_CHUNK = 20_000;
 
-export class NoRandomizedHistoryError extends DomainError {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'NoRandomizedHistoryError';
-  }
-}
-
-const armKey = (offerId: string, channelId: string): string => `${offerId}|${channelId}`;
 const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
-
-interface TrainingRows {
-  vector: FeatureVector;
-  arms: Arm[];
-  /** Discount levels each offer was sent at, by offer id. */
-  observedLevels: Map<string, Set<number>>;
-  /** rows × (features + 1): the customer's features, then the discount level sent (0 for control). */
-  features: Float32Array;
-  arm: Int32Array;
-  label: Uint8Array;
-  /** A stable key per contact, which decides whether it is held out. */
-  keys: string[];
-  rows: number;
-  skipped: number;
-  /** Send dates of the earliest and latest contact, when the training set carries them. */
-  firstContact: string | null;
-  lastContact: string | null;
-}
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
-
-/** The contact id, or what identifies a contact in a training set without one. */
-const contactKey = (r: Record<string, string>): string =>
-  r.contact_id ||
-  [r.customer_id, r.campaign_id, r.assignment, r.offer_id, r.channel_id, r.discount_pct].join('|');
-
-/**
- * Reads the training set and keeps the contacts the model can learn from: the control group and
- * the treated contacts whose offer and channel can still be used.
- */
-async function readTrainingRows(
-  store: ObjectStore,
-  state: RunState,
-  catalog: CampaignCatalog,
-): Promise<TrainingRows> {
-  const features = state.stages.features;
-  if (!features) throw new Error('score needs the features stage output');
-  const offers = new Set(catalog.offers.map((o) => o.offerId));
-  const channels = new Set<string>(catalog.channels.map((c) => c.channelId));
-  const records: Record<string, string>[] = [];
-  const armKeys = new Set<string>();
-  const observedLevels = new Map<string, Set<number>>();
-  let skipped = 0;
-  let firstContact: string | null = null;
-  let lastContact: string | null = null;
-  for await (const r of readCsvObjects(store, features.trainingSet)) {
-    if (r.assignment === 'treatment') {
-      if (!r.offer_id || !r.channel_id || !offers.has(r.offer_id) || !channels.has(r.channel_id)) {
-        skipped += 1;
-        continue;
-      }
-      armKeys.add(armKey(r.offer_id, r.channel_id));
-      const level = Number(r.discount_pct);
-      if (r.discount_pct && Number.isFinite(level)) {
-        const levels = observedLevels.get(r.offer_id) ?? new Set<number>();
-        levels.add(level);
-        observedLevels.set(r.offer_id, levels);
-      }
-    }
-    // A training row's as_of is the day its contact was sent (its features stop the day before).
-    const sent = ISO_DATE.exec(r.as_of ?? '')?.[0];
-    if (sent !== undefined) {
-      if (firstContact === null || sent < firstContact) firstContact = sent;
-      if (lastContact === null || sent > lastContact) lastContact = sent;
-    }
-    records.push(r);
-  }
-  const arms = [...armKeys].sort().map((key): Arm => {
-    const [offerId = '', channelId = ''] = key.split('|');
-    return { armId: key, offerId, channelId };
-  });
-  const controls = records.filter((r) => r.assignment === 'control').length;
-  if (arms.length === 0 || controls === 0) {
-    throw new NoRandomizedHistoryError(
-      `the campaign history has ${controls} control and ${records.length - controls} usable treated contacts; the response model needs both a randomized control group and treated contacts`,
-    );
-  }
-  const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));
-  const vector = featureVectorFor(Object.keys(records[0] ?? {}));
-  const width = vector.names.length + 1;
-  const out: TrainingRows = {
-    vector,
-    arms,
-    observedLevels,
-    features: new Float32Array(records.length * width),
-    arm: new Int32Array(records.length),
-    label: new Uint8Array(records.length),
-    keys: records.map(contactKey),
-    rows: records.length,
-    skipped,
-    firstContact,
-    lastContact,
-  };
-  for (const [i, r] of records.entries()) {
-    writeFeatures(vector, r, out.features, i * width);
-    const level = r.assignment === 'control' ? 0 : Number(r.discount_pct);
-    out.features[(i + 1) * width - 1] = levelInput(Number.isFinite(level) ? level : 0);
-    out.arm[i] =
-      r.assignment === 'control' ? 0 : (armIndex.get(armKey(r.offer_id ?? '', r.channel_id ?? '')) ?? 0);
-    out.label[i] = r.converted === '1' ? 1 : 0;
-  }
-  return out;
-}
 
 /**
  * Scores customers chunk by chunk into CSV rows: P(response | control), then P(response | action) per
@@ -291,97 +174,6 @@ function outputMetrics(trainRows: number, holdoutRows: number, e: HoldoutEvaluat
   };
 }
 
-async function readBytes(store: ObjectStore, ref: { bucket: string; key: string }): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await store.read(ref)) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
-}
-
-/** The champion pointer; a missing one is no champion, an unreadable one is reported for the output. */
-async function readChampionPointer(
-  store: ObjectStore,
-  bucket: string,
-  partner: string,
-): Promise<{ pointer?: ChampionPointer; problem?: string }> {
-  let text: string;
-  try {
-    text = await store.readText({ bucket, key: championPointerKey(MODEL_NAME, partner) });
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) return {};
-    throw error;
-  }
-  return parseChampionPointer(text);
-}
-
-interface Champion {
-  version: string;
-  prefix: string;
-  model: ResponseModel;
-  card: ModelCard;
-}
-
-/**
- * Loads the champion the pointer names, or says why it cannot score this run. Missing or malformed
- * artifacts make it unusable; any other failure (S3 down) is thrown, so that a transient error fails
- * the stage for a retry instead of quietly handing the title to the challenger.
- */
-async function loadChampion(
-  store: ObjectStore,
-  bucket: string,
-  pointer: ChampionPointer,
-  run: { arms: readonly Arm[]; actions: readonly ScoredAction[]; featureCount: number },
-): Promise<Champion | { unusable: string }> {
-  const prefix = modelVersionPrefix(MODEL_NAME, pointer.version);
-  const at = (file: string) => ({ bucket, key: `${prefix}${file}` });
-  try {
-    const parsed = modelCard.safeParse(JSON.parse(await store.readText(at(MODEL_FILES.card))));
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-      return { unusable: `its model card is not readable (${issues.slice(0, 3).join('; ')})` };
-    }
-    const card = parsed.data;
-    if (card.featureHash !== pointer.featureHash) {
-      return { unusable: 'its model card and the champion pointer disagree on its feature list' };
-    }
-    const mismatch = headsMismatch(card, run);
-    if (mismatch !== undefined) return { unusable: mismatch };
-    const artifacts: ModelArtifacts = {
-      modelJson: await store.readText(at(MODEL_FILES.modelJson)),
-      weights: await readBytes(store, at(MODEL_FILES.weights)),
-    };
-    const model = await loadResponseModel(artifacts);
-    if (model.featureCount !== run.featureCount || model.arms !== run.arms.length) {
-      model.dispose();
-      return {
-        unusable: `its network takes ${model.featureCount} inputs for ${model.arms} arms; this run has ${run.featureCount} and ${run.arms.length}`,
-      };
-    }
-    return { version: pointer.version, prefix, model, card };
-  } catch (error) {
-    if (
-      error instanceof ObjectNotFoundError ||
-      error instanceof ResponseModelError ||
-      error instanceof SyntaxError
-    ) {
-      return { unusable: error.message };
-    }
-    throw error;
-  }
-}
-
-async function writeModel(
-  store: ObjectStore,
-  bucket: string,
-  prefix: string,
-  artifacts: ModelArtifacts,
-  card: ModelCard,
-): Promise<void> {
-  const at = (file: string) => ({ bucket, key: `${prefix}${file}` });
-  await store.write(at(MODEL_FILES.modelJson), artifacts.modelJson, 'application/json');
-  await store.write(at(MODEL_FILES.weights), artifacts.weights, 'application/octet-stream');
-  await store.write(at(MODEL_FILES.card), JSON.stringify(card, null, 2), 'application/json');
-}
-
 /**
  * Trains this run's response model (the challenger) on the randomized campaign history and stores it
  * as a new version in the registry, then scores every customer for every action with the champion:
@@ -446,7 +238,12 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     featureHash: card.featureHash,
     dataWindow,
   };
-  const { pointer, problem } = await readChampionPointer(deps.store, deps.lakeBucket, state.batch.partner);
+  const { pointer, problem } = await readChampionPointer(
+    MODEL_NAME,
+    deps.store,
+    deps.lakeBucket,
+    state.batch.partner,
+  );
   let champion: (Champion & { evaluation: HoldoutEvaluation }) | undefined;
   let decision: ChampionDecision;
   // A champion over other features is not even loaded: decideChampion hands the title over unmeasured.
@@ -455,7 +252,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     pointer.version !== version &&
     pointer.featureHash === challenger.featureHash
   ) {
-    const loaded = await loadChampion(deps.store, deps.lakeBucket, pointer, {
+    const loaded = await loadChampion(MODEL_NAME, deps.store, deps.lakeBucket, pointer, {
       arms: training.arms,
       actions,
       featureCount,
