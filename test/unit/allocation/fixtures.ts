@@ -156,3 +156,28 @@ export function expectFeasible(problem: AllocationProblem, result: AllocationRes
     expect(offerUse[o]).toBeLessThanOrEqual(cap);
   });
 }
+
+/** A plan given as chosen options, as an AllocationResult whose totals are recomputed from scratch, so expectFeasible can check any plan. */
+export function resultOfChoice(problem: AllocationProblem, choice: Int32Array): AllocationResult {
+  const channelUse = new Float64Array(problem.channelCapacity.length);
+  const offerUse = new Float64Array(problem.offerCapacity.length);
+  let spend = 0;
+  let value = 0;
+  for (const j of choice) {
+    if (j === -1) continue;
+    spend += problem.cost[j] as number;
+    value += problem.value[j] as number;
+    channelUse[problem.channel[j] as number] = (channelUse[problem.channel[j] as number] as number) + 1;
+    offerUse[problem.offer[j] as number] = (offerUse[problem.offer[j] as number] as number) + 1;
+  }
+  return {
+    choice,
+    runnerUp: new Int32Array(0),
+    reducedValue: new Float64Array(0),
+    spend,
+    value,
+    channelUse,
+    offerUse,
+    certificate: { primal: value, dualBound: value, gap: 0, lambda: 0, iterations: 0 },
+  };
+}

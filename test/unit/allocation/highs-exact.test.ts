@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type AllocationProblem,
-  type AllocationResult,
-  solveAllocation,
-} from '../../../shared/domain/allocation/index';
+import { type AllocationProblem, solveAllocation } from '../../../shared/domain/allocation/index';
 import { solveExactly } from '../../support/exact-allocation';
 import {
   bruteForce,
@@ -12,6 +8,7 @@ import {
   mulberry32,
   type OptionSpec,
   randomProblem,
+  resultOfChoice,
 } from './fixtures';
 
 /**
@@ -160,33 +157,6 @@ function summary(label: string, measured: readonly Measured[]): string {
   );
 }
 
-/** A plan as an AllocationResult, so the fixtures' expectFeasible can check the MILP's own plan. */
-function asResult(problem: AllocationProblem, choice: Int32Array): AllocationResult {
-  const channelUse = new Float64Array(problem.channelCapacity.length);
-  const offerUse = new Float64Array(problem.offerCapacity.length);
-  let spend = 0;
-  let value = 0;
-  for (const j of choice) {
-    if (j === -1) continue;
-    spend += problem.cost[j] as number;
-    value += problem.value[j] as number;
-    channelUse[problem.channel[j] as number] = (channelUse[problem.channel[j] as number] as number) + 1;
-    offerUse[problem.offer[j] as number] = (offerUse[problem.offer[j] as number] as number) + 1;
-  }
-  const certificate = { primal: value, dualBound: value, gap: 0, lambda: 0, iterations: 0 };
-  const none = new Int32Array(0);
-  return {
-    choice,
-    runnerUp: none,
-    reducedValue: new Float64Array(0),
-    spend,
-    value,
-    channelUse,
-    offerUse,
-    certificate,
-  };
-}
-
 describe('solveAllocation against the exact MILP optimum (HiGHS)', () => {
   it('is feasible, bracketed by the optimum and within 0.1% of it on 30 tight instances of 40-300 customers', async () => {
     const measured: Measured[] = [];
@@ -209,7 +179,7 @@ describe('solveAllocation against the exact MILP optimum (HiGHS)', () => {
   it('gets a feasible plan from HiGHS whose value is its objective, and the brute-force optimum on tiny ones', async () => {
     for (const { problem } of [small(0), small(1), small(2), small(3), large(1), large(2)]) {
       const exact = await solveExactly(problem);
-      expectFeasible(problem, asResult(problem, exact.choice));
+      expectFeasible(problem, resultOfChoice(problem, exact.choice));
       expect(exact.value).toBeGreaterThan(0);
       expect(exact.value).toBeCloseTo(exact.objective, 6);
     }
@@ -217,7 +187,7 @@ describe('solveAllocation against the exact MILP optimum (HiGHS)', () => {
     for (let t = 0; t < 60; t++) {
       const problem = randomProblem(rand, 1 + Math.floor(rand() * 7), 3, 1 + Math.floor(rand() * 3), 2);
       const exact = await solveExactly(problem);
-      expectFeasible(problem, asResult(problem, exact.choice));
+      expectFeasible(problem, resultOfChoice(problem, exact.choice));
       expect(exact.value).toBeCloseTo(bruteForce(problem), 9);
     }
   });

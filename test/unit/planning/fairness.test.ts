@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AllocationProblem, AllocationResult } from '#shared/domain/allocation/index';
+import type { AllocationProblem } from '#shared/domain/allocation/index';
 import { solveAllocation } from '#shared/domain/allocation/index';
 import {
   ageBand,
@@ -8,7 +8,13 @@ import {
   type ProtectedAttribute,
   solveWithParity,
 } from '#shared/domain/planning/fairness';
-import { expectFeasible, makeProblem, mulberry32, type OptionSpec } from '../allocation/fixtures';
+import {
+  expectFeasible,
+  makeProblem,
+  mulberry32,
+  type OptionSpec,
+  resultOfChoice,
+} from '../allocation/fixtures';
 
 function subject(
   attributes: Partial<Record<ProtectedAttribute, string>>,
@@ -20,32 +26,6 @@ function subject(
     targeted: discountPct > 0,
     discountPct,
     expectedValue,
-  };
-}
-
-/** The result-like totals of a plan, so expectFeasible can check budget and capacities from scratch. */
-function planOf(problem: AllocationProblem, choice: Int32Array): AllocationResult {
-  const channelUse = new Float64Array(problem.channelCapacity.length);
-  const offerUse = new Float64Array(problem.offerCapacity.length);
-  let spend = 0;
-  let value = 0;
-  for (const j of choice) {
-    if (j === -1) continue;
-    spend += problem.cost[j] as number;
-    value += problem.value[j] as number;
-    channelUse[problem.channel[j] as number] = (channelUse[problem.channel[j] as number] as number) + 1;
-    offerUse[problem.offer[j] as number] = (offerUse[problem.offer[j] as number] as number) + 1;
-  }
-  const certificate = { primal: value, dualBound: value, gap: 0, lambda: 0, iterations: 0 };
-  return {
-    choice,
-    runnerUp: choice,
-    reducedValue: new Float64Array(0),
-    spend,
-    value,
-    channelUse,
-    offerUse,
-    certificate,
   };
 }
 
@@ -219,8 +199,8 @@ describe('solveWithParity', () => {
     const minDi = Math.min(...after) / Math.max(...after);
     expect(parity.minDisparateImpact).toBeCloseTo(minDi, 12);
     expect(minDi).toBeGreaterThanOrEqual(0.8);
-    expectFeasible(problem, planOf(problem, parity.choice));
-    expect(parity.value).toBeCloseTo(planOf(problem, parity.choice).value, 9);
+    expectFeasible(problem, resultOfChoice(problem, parity.choice));
+    expect(parity.value).toBeCloseTo(resultOfChoice(problem, parity.choice).value, 9);
     expect(parity.costOfParity).toBeGreaterThan(0);
     expect(parity.costOfParity).toBeCloseTo(unconstrained.value - parity.value, 9);
     expect(parity.value).toBeLessThanOrEqual(unconstrained.value);
@@ -266,7 +246,7 @@ describe('solveWithParity', () => {
     expect(parity.achieved).toBe(false);
     expect(parity.minDisparateImpact).toBe(0);
     expect(parity.costOfParity).toBeGreaterThanOrEqual(0);
-    expectFeasible(problem, planOf(problem, parity.choice));
+    expectFeasible(problem, resultOfChoice(problem, parity.choice));
   });
 
   it('refuses group indices out of range', () => {
