@@ -72,25 +72,50 @@ export function categoryColumnSuffixes(categories: readonly string[]): string[] 
   });
 }
 
-function featureCtes(p: QueryParameters, categories: readonly string[]): string {
+/**
+ * The cut-offs a customer's lines are aggregated at (see feature-ctes.sql): one date for every
+ * spine row, each date of the spine (every spine row a customer at one of a few dates), or the
+ * spine's own (customer_id, as_of) pairs.
+ */
+type CutOffs = { date: string } | 'spine_dates' | 'spine_pairs';
+
+function featureCtes(p: QueryParameters, categories: readonly string[], cutOffs: CutOffs): string {
   const suffixes = categoryColumnSuffixes(categories);
-  const values = categories
-    .map(
-      (c, i) =>
-        `,\n    SUM(CASE WHEN category = ${literal(c)} AND age_days < 365 THEN line_value ELSE 0 END) AS cat_value_${suffixes[i]}`,
-    )
-    .join('');
-  const shares = suffixes
-    .map(
-      (s) =>
-        `,\n    CASE WHEN ps.monetary_365 > 0 THEN greatest(COALESCE(ps.cat_value_${s}, 0), 0) / ps.monetary_365 ELSE 0 END AS cat_share_${s}`,
-    )
-    .join('');
+  const each = (line: (suffix: string, i: number) => string) =>
+    suffixes.map((s, i) => `,\n    ${line(s, i)}`).join('');
+  const date = typeof cutOffs === 'object' ? `CAST(DATE '${cutOffs.date}' AS DATE)` : undefined;
+  const join = (alias: string) => {
+    if (date !== undefined) return '';
+    if (cutOffs === 'spine_dates') return '\n  CROSS JOIN spine_cut_offs k';
+    return `\n  JOIN spine_keys k ON k.customer_id = ${alias}.customer_id`;
+  };
+  // Lines no cut-off reads are left out before they are grouped: those from the last cut-off on,
+  // and for receipts those before the first cut-off's year.
+  const last = date
+    ? `CAST(${date} AS TIMESTAMP)`
+    : '(SELECT CAST(max(as_of) AS TIMESTAMP) FROM spine_cut_offs)';
+  const first = date
+    ? `CAST(${date} AS TIMESTAMP) - INTERVAL '364' DAY`
+    : `(SELECT CAST(min(as_of) AS TIMESTAMP) - INTERVAL '364' DAY FROM spine_cut_offs)`;
   return render(loadSql('feature-ctes'), {
     run_id: p.runId,
     response_window_days: String(p.responseWindowDays),
-    category_values: values,
-    category_shares: shares,
+    cut_off: date ?? 'k.as_of',
+    line_cut_offs: join('t'),
+    day_cut_offs: join('d'),
+    receipt_cut_offs: join('r'),
+    purchase_day_filter: ` AND t.ts < ${last}`,
+    receipt_filter: ` AND t.ts >= ${first} AND t.ts < ${last}`,
+    // Each category's net value of the year per branch, then per spine row.
+    category_values: each(
+      (s, i) =>
+        `SUM(CASE WHEN category = ${literal(categories[i] ?? '')} THEN line_value ELSE 0 END) AS category_value_${s}`,
+    ),
+    category_totals: each((s) => `SUM(category_value_${s}) AS cat_value_${s}`),
+    category_shares: each(
+      (s) =>
+        `CASE WHEN ps.monetary_365 > 0 THEN greatest(COALESCE(ps.cat_value_${s}, 0), 0) / ps.monetary_365 ELSE 0 END AS cat_share_${s}`,
+    ),
   });
 }
 
@@ -109,7 +134,7 @@ export const featureQueries = {
     return render(loadSql('customer-features'), {
       run_id: p.runId,
       as_of: p.asOf,
-      feature_ctes: featureCtes(p, categories),
+      feature_ctes: featureCtes(p, categories, { date: p.asOf }),
     });
   },
   trainingSet(params: QueryParameters, categories: readonly string[]): string {
@@ -117,7 +142,7 @@ export const featureQueries = {
     return render(loadSql('training-set'), {
       run_id: p.runId,
       response_window_days: String(p.responseWindowDays),
-      feature_ctes: featureCtes(p, categories),
+      feature_ctes: featureCtes(p, categories, 'spine_pairs'),
     });
   },
   offerEconomics(params: QueryParameters): string {
@@ -155,7 +180,7 @@ export const featureQueries = {
         .sort()
         .map((d) => `  SELECT DATE '${d}' AS as_of`)
         .join('\n  UNION ALL\n'),
-      feature_ctes: featureCtes(p, categories),
+      feature_ctes: featureCtes(p, categories, 'spine_dates'),
       churn_days: String(LABEL_WINDOWS.churnDays),
       value_days: String(LABEL_WINDOWS.valueDays),
       churn_last_offset: String(LABEL_WINDOWS.churnDays - 1),

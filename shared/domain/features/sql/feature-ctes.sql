@@ -2,10 +2,25 @@
 -- (spine_id, customer_id, as_of); every feature of a spine row reads only rows strictly before
 -- its own as_of, so training rows are as point-in-time correct as scoring rows.
 -- Portable Trino/DuckDB subset: CAST before dividing, date_diff on DATEs, count_if, no FILTER.
-lines AS (
+--
+-- Cost: a spine row's features depend on it only through (customer_id, as_of), so the lines are
+-- aggregated per customer and cut-off, and the spine meets those results, never the lines. A
+-- line's cut-off (a date, or k.as_of of a joined k) is rendered by feature-queries.ts: one date
+-- for every spine row (no join at all), each of the spine's dates, or the spine's own
+-- (customer_id, as_of) pairs. Each CTE over the lines is read once (none is materialized) and
+-- reads only what it needs: the line features the year before the cut-off, purchase days and
+-- receipts three narrow columns, grouped per day before they meet any cut-off.
+spine_keys AS (
+  SELECT DISTINCT customer_id, as_of FROM spine
+),
+spine_cut_offs AS (
+  SELECT DISTINCT as_of FROM spine
+),
+year_lines AS (
+  -- The lines of the 365 days before the cut-off (age_days 0..364): all the line features read.
   SELECT
-    s.spine_id,
-    t.transaction_id,
+    t.customer_id,
+    {{cut_off}} AS as_of,
     t.quantity,
     t.sales_channel,
     t.branch,
@@ -16,67 +31,127 @@ lines AS (
     p.category,
     CAST(t.quantity AS DOUBLE) * t.unit_price - COALESCE(t.discount, 0) AS line_value,
     COALESCE(t.discount, 0) AS discount,
-    date_diff('day', CAST(t.ts AS DATE), s.as_of) AS age_days
-  FROM spine s
-  JOIN transactions t ON t.customer_id = s.customer_id
+    date_diff('day', CAST(t.ts AS DATE), {{cut_off}}) AS age_days
+  FROM transactions t{{line_cut_offs}}
   LEFT JOIN products p ON p.product_id = t.product_id AND p.run_id = '{{run_id}}'
-  WHERE t.run_id = '{{run_id}}' AND t.ts < CAST(s.as_of AS TIMESTAMP)
+  WHERE t.run_id = '{{run_id}}'
+    AND t.ts < CAST({{cut_off}} AS TIMESTAMP)
+    AND t.ts >= CAST({{cut_off}} AS TIMESTAMP) - INTERVAL '364' DAY
 ),
-purchase_stats AS (
+branch_stats AS (
+  -- Per customer, cut-off and branch: one step short of purchase_stats, for the home branch.
   SELECT
-    spine_id,
-    MIN(CASE WHEN quantity > 0 THEN age_days END) AS recency_days,
-    MAX(age_days) AS first_purchase_age_days,
-    COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 365 THEN transaction_id END) AS frequency_365,
-    COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 180 THEN transaction_id END) AS frequency_180,
-    COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 90 THEN transaction_id END) AS frequency_90,
-    COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 30 THEN transaction_id END) AS frequency_30,
-    SUM(CASE WHEN age_days < 365 THEN line_value ELSE 0 END) AS monetary_365,
+    customer_id,
+    as_of,
+    branch,
+    SUM(line_value) AS monetary_365,
     SUM(CASE WHEN age_days < 180 THEN line_value ELSE 0 END) AS monetary_180,
     SUM(CASE WHEN age_days < 90 THEN line_value ELSE 0 END) AS monetary_90,
     SUM(CASE WHEN age_days < 30 THEN line_value ELSE 0 END) AS monetary_30,
-    count_if(age_days < 365 AND quantity > 0) AS purchase_lines_365,
-    SUM(CASE WHEN age_days < 365 AND quantity > 0 THEN discount ELSE 0 END) AS discount_365,
-    SUM(CASE WHEN age_days < 365 AND quantity > 0 THEN line_value + discount ELSE 0 END) AS gross_365,
-    count_if(age_days < 365 AND sales_channel = 'over_the_counter') AS otc_lines_365,
-    count_if(age_days < 365 AND weekday >= 5) AS weekend_lines_365,
-    AVG(CASE WHEN age_days < 365 THEN CAST(hour_of_day AS DOUBLE) END) AS mean_hour_365,
+    count_if(quantity > 0) AS purchase_lines_365,
+    SUM(CASE WHEN quantity > 0 THEN discount ELSE 0 END) AS discount_365,
+    SUM(CASE WHEN quantity > 0 THEN line_value + discount ELSE 0 END) AS gross_365,
+    count_if(sales_channel = 'over_the_counter') AS otc_lines_365,
+    count_if(weekday >= 5) AS weekend_lines_365,
+    SUM(hour_of_day) AS hour_sum_365,
     SUM(CASE WHEN age_days >= 90 AND age_days < 180 THEN line_value ELSE 0 END) AS monetary_90_180,
-    count_if(age_days < 365) AS lines_365,
-    count_if(age_days < 365 AND quantity < 0) AS return_lines_365,
-    count_if(age_days < 365 AND discount > 0) AS discounted_lines_365,
-    count_if(age_days < 365 AND sales_channel = 'online') AS online_lines_365,
-    count_if(age_days < 365 AND sales_channel = 'app') AS app_lines_365{{category_values}}
-  FROM lines
-  GROUP BY spine_id
+    COUNT(*) AS lines_365,
+    count_if(quantity < 0) AS return_lines_365,
+    count_if(discount > 0) AS discounted_lines_365,
+    count_if(sales_channel = 'online') AS online_lines_365,
+    count_if(sales_channel = 'app') AS app_lines_365,
+    max(day) AS last_day_365{{category_values}}
+  FROM year_lines
+  GROUP BY customer_id, as_of, branch
+),
+purchase_stats AS (
+  SELECT
+    customer_id,
+    as_of,
+    SUM(monetary_365) AS monetary_365,
+    SUM(monetary_180) AS monetary_180,
+    SUM(monetary_90) AS monetary_90,
+    SUM(monetary_30) AS monetary_30,
+    SUM(purchase_lines_365) AS purchase_lines_365,
+    SUM(discount_365) AS discount_365,
+    SUM(gross_365) AS gross_365,
+    SUM(otc_lines_365) AS otc_lines_365,
+    SUM(weekend_lines_365) AS weekend_lines_365,
+    -- Hours are whole numbers: their sum over their count is exactly their AVG.
+    CAST(SUM(hour_sum_365) AS DOUBLE) / SUM(lines_365) AS mean_hour_365,
+    SUM(monetary_90_180) AS monetary_90_180,
+    SUM(lines_365) AS lines_365,
+    SUM(return_lines_365) AS return_lines_365,
+    SUM(discounted_lines_365) AS discounted_lines_365,
+    SUM(online_lines_365) AS online_lines_365,
+    SUM(app_lines_365) AS app_lines_365,
+    -- The branch of most lines in the year; a tie goes to the one visited last.
+    max_by(branch, CASE WHEN branch IS NOT NULL
+      THEN lines_365 * 100000 + date_diff('day', CAST(DATE '1970-01-01' AS DATE), CAST(last_day_365 AS DATE)) END) AS home_branch{{category_totals}}
+  FROM branch_stats
+  GROUP BY customer_id, as_of
 ),
 purchase_days AS (
-  SELECT DISTINCT spine_id, day FROM lines WHERE quantity > 0
+  -- Each customer's days with a purchase line, and the purchase day before each.
+  SELECT d.customer_id, d.day, lag(d.day) OVER (PARTITION BY d.customer_id ORDER BY d.day) AS previous_day
+  FROM (
+    SELECT t.customer_id, CAST(t.ts AS DATE) AS day
+    FROM transactions t
+    WHERE t.run_id = '{{run_id}}' AND t.quantity > 0{{purchase_day_filter}}
+    GROUP BY t.customer_id, CAST(t.ts AS DATE)
+  ) d
 ),
-purchase_gaps AS (
-  SELECT spine_id, date_diff('day', CAST(lag(day) OVER (PARTITION BY spine_id ORDER BY day) AS DATE), CAST(day AS DATE)) AS gap_days
-  FROM purchase_days
-),
-gap_stats AS (
+day_stats AS (
   SELECT
-    spine_id,
-    AVG(CAST(gap_days AS DOUBLE)) AS inter_purchase_mean_days,
-    stddev_samp(CAST(gap_days AS DOUBLE)) AS inter_purchase_sd_days
-  FROM purchase_gaps
-  WHERE gap_days IS NOT NULL
-  GROUP BY spine_id
+    customer_id,
+    as_of,
+    MIN(age_days) AS recency_days,
+    AVG(gap_days) AS inter_purchase_mean_days,
+    stddev_samp(gap_days) AS inter_purchase_sd_days
+  FROM (
+    SELECT
+      d.customer_id,
+      {{cut_off}} AS as_of,
+      date_diff('day', CAST(d.day AS DATE), {{cut_off}}) AS age_days,
+      CAST(date_diff('day', CAST(d.previous_day AS DATE), CAST(d.day AS DATE)) AS DOUBLE) AS gap_days
+    FROM purchase_days d{{day_cut_offs}}
+    WHERE d.day < {{cut_off}}
+  ) x
+  GROUP BY customer_id, as_of
 ),
-branch_lines AS (
-  SELECT spine_id, branch, COUNT(*) AS lines, max(day) AS last_day
-  FROM lines
-  WHERE age_days < 365 AND branch IS NOT NULL
-  GROUP BY spine_id, branch
+year_receipts AS (
+  -- Each customer's receipts with a purchase line, one row per receipt and day (of the cut-offs'
+  -- years), with the receipt's purchase day before: a receipt counts once in a window, on its
+  -- first purchase day there, the one whose previous purchase day in the receipt is not in it.
+  SELECT
+    r.customer_id,
+    r.day,
+    lag(r.day) OVER (PARTITION BY r.customer_id, r.transaction_id ORDER BY r.day) AS previous_day
+  FROM (
+    SELECT t.customer_id, t.transaction_id, CAST(t.ts AS DATE) AS day
+    FROM transactions t
+    WHERE t.run_id = '{{run_id}}' AND t.quantity > 0 AND t.transaction_id IS NOT NULL{{receipt_filter}}
+    GROUP BY t.customer_id, t.transaction_id, CAST(t.ts AS DATE)
+  ) r
 ),
-home_branches AS (
-  -- The branch of most lines in the year; a tie goes to the one visited last.
-  SELECT spine_id, max_by(branch, lines * 100000 + date_diff('day', CAST(DATE '1970-01-01' AS DATE), CAST(last_day AS DATE))) AS home_branch
-  FROM branch_lines
-  GROUP BY spine_id
+receipt_stats AS (
+  SELECT
+    customer_id,
+    as_of,
+    COUNT(CASE WHEN COALESCE(previous_age_days >= 365, true) THEN 1 END) AS frequency_365,
+    COUNT(CASE WHEN age_days < 180 AND COALESCE(previous_age_days >= 180, true) THEN 1 END) AS frequency_180,
+    COUNT(CASE WHEN age_days < 90 AND COALESCE(previous_age_days >= 90, true) THEN 1 END) AS frequency_90,
+    COUNT(CASE WHEN age_days < 30 AND COALESCE(previous_age_days >= 30, true) THEN 1 END) AS frequency_30
+  FROM (
+    SELECT
+      r.customer_id,
+      {{cut_off}} AS as_of,
+      date_diff('day', CAST(r.day AS DATE), {{cut_off}}) AS age_days,
+      date_diff('day', CAST(r.previous_day AS DATE), {{cut_off}}) AS previous_age_days
+    FROM year_receipts r{{receipt_cut_offs}}
+    WHERE r.day < {{cut_off}} AND date_diff('day', CAST(r.day AS DATE), {{cut_off}}) < 365
+  ) x
+  GROUP BY customer_id, as_of
 ),
 contact_stats AS (
   SELECT
@@ -128,28 +203,38 @@ response_stats AS (
   FROM contact_outcomes
   GROUP BY spine_id
 ),
+value_ranks AS (
+  -- Ranked among the rows of the same cut-off only: a training row must not see later rows. The
+  -- rows are those of `features`, ranked apart so that the sort carries two columns, not all.
+  SELECT
+    s.spine_id,
+    percent_rank() OVER (PARTITION BY s.as_of ORDER BY COALESCE(ps.monetary_365, 0)) AS value_rank
+  FROM spine s
+  JOIN customers c ON c.customer_id = s.customer_id AND c.run_id = '{{run_id}}'
+  LEFT JOIN purchase_stats ps ON ps.customer_id = s.customer_id AND ps.as_of = s.as_of
+),
 features AS (
   SELECT
     s.spine_id,
     s.customer_id,
     s.as_of,
-    ps.recency_days,
-    COALESCE(ps.frequency_365, 0) AS frequency_365,
-    COALESCE(ps.frequency_180, 0) AS frequency_180,
-    COALESCE(ps.frequency_90, 0) AS frequency_90,
-    COALESCE(ps.frequency_30, 0) AS frequency_30,
+    ds.recency_days,
+    COALESCE(rc.frequency_365, 0) AS frequency_365,
+    COALESCE(rc.frequency_180, 0) AS frequency_180,
+    COALESCE(rc.frequency_90, 0) AS frequency_90,
+    COALESCE(rc.frequency_30, 0) AS frequency_30,
     COALESCE(ps.monetary_365, 0) AS monetary_365,
     COALESCE(ps.monetary_180, 0) AS monetary_180,
     COALESCE(ps.monetary_90, 0) AS monetary_90,
     COALESCE(ps.monetary_30, 0) AS monetary_30,
-    gs.inter_purchase_mean_days,
-    gs.inter_purchase_sd_days,
-    CASE WHEN ps.frequency_365 > 0 THEN CAST(ps.purchase_lines_365 AS DOUBLE) / ps.frequency_365 ELSE 0 END AS basket_lines_mean,
+    ds.inter_purchase_mean_days,
+    ds.inter_purchase_sd_days,
+    CASE WHEN rc.frequency_365 > 0 THEN CAST(ps.purchase_lines_365 AS DOUBLE) / rc.frequency_365 ELSE 0 END AS basket_lines_mean,
     CASE WHEN ps.lines_365 > 0 THEN CAST(ps.otc_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS otc_share,
     CASE WHEN ps.gross_365 > 0 THEN CAST(ps.discount_365 AS DOUBLE) / ps.gross_365 ELSE 0 END AS discount_spend_share,
     CASE WHEN ps.lines_365 > 0 THEN CAST(ps.weekend_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS weekend_share,
     ps.mean_hour_365,
-    hb.home_branch,
+    ps.home_branch,
     COALESCE(cs.contacts_7, 0) AS contacts_7,
     COALESCE(cs.contacts_30, 0) AS contacts_30,
     COALESCE(cs.contacts_90_email, 0) AS contacts_90_email,
@@ -157,14 +242,12 @@ features AS (
     COALESCE(cs.contacts_90_push, 0) AS contacts_90_push,
     COALESCE(cs.contacts_90_direct_mail, 0) AS contacts_90_direct_mail,
     -- Lifecycle flags operations teams use.
-    COALESCE(ps.recency_days > 180, true) AS is_inactive,
+    COALESCE(ds.recency_days > 180, true) AS is_inactive,
     COALESCE(ps.lines_365 > 0 AND ps.otc_lines_365 = ps.lines_365, false) AS is_otc_only,
-    -- Ranked among the rows of the same cut-off only: a training row must not see later rows.
-    COALESCE(ps.monetary_365, 0) > 0
-      AND percent_rank() OVER (PARTITION BY s.as_of ORDER BY COALESCE(ps.monetary_365, 0)) >= 0.9 AS is_high_value,
+    COALESCE(ps.monetary_365, 0) > 0 AND vr.value_rank >= 0.9 AS is_high_value,
     COALESCE(ps.monetary_90, 0) - COALESCE(ps.monetary_90_180, 0) AS trend_90,
     greatest(date_diff('day', c.signup_date, s.as_of), 0) AS tenure_days,
-    CASE WHEN ps.frequency_365 > 0 THEN ps.monetary_365 / ps.frequency_365 ELSE 0 END AS avg_basket_value,
+    CASE WHEN rc.frequency_365 > 0 THEN ps.monetary_365 / rc.frequency_365 ELSE 0 END AS avg_basket_value,
     CASE WHEN ps.lines_365 > 0 THEN CAST(ps.return_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS return_rate,
     CASE WHEN ps.lines_365 > 0 THEN CAST(ps.discounted_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS discount_share,
     CASE WHEN ps.lines_365 > 0 THEN CAST(ps.online_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS online_share,
@@ -186,9 +269,10 @@ features AS (
     COALESCE(c.consent_call_centre, false) AS consent_call_centre{{category_shares}}
   FROM spine s
   JOIN customers c ON c.customer_id = s.customer_id AND c.run_id = '{{run_id}}'
-  LEFT JOIN purchase_stats ps ON ps.spine_id = s.spine_id
-  LEFT JOIN gap_stats gs ON gs.spine_id = s.spine_id
-  LEFT JOIN home_branches hb ON hb.spine_id = s.spine_id
+  LEFT JOIN purchase_stats ps ON ps.customer_id = s.customer_id AND ps.as_of = s.as_of
+  LEFT JOIN day_stats ds ON ds.customer_id = s.customer_id AND ds.as_of = s.as_of
+  LEFT JOIN receipt_stats rc ON rc.customer_id = s.customer_id AND rc.as_of = s.as_of
+  LEFT JOIN value_ranks vr ON vr.spine_id = s.spine_id
   LEFT JOIN contact_stats cs ON cs.spine_id = s.spine_id
   LEFT JOIN response_stats rs ON rs.spine_id = s.spine_id
 )
