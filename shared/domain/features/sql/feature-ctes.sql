@@ -7,7 +7,8 @@
 -- aggregated per customer and cut-off, and the spine meets those results, never the lines. A
 -- line's cut-off (a date, or k.as_of of a joined k) is rendered by feature-queries.ts: one date
 -- for every spine row (no join at all), each of the spine's dates, or the spine's own
--- (customer_id, as_of) pairs. Each CTE over the lines is read once (none is materialized) and
+-- (customer_id, as_of) pairs. Each CTE over the lines is read once (Athena inlines a CTE at each
+-- reference, so a second reader would scan the lines again; DuckDB would materialize them) and
 -- reads only what it needs: the line features the year before the cut-off, purchase days and
 -- receipts three narrow columns, grouped per day before they meet any cut-off.
 spine_keys AS (
@@ -203,16 +204,6 @@ response_stats AS (
   FROM contact_outcomes
   GROUP BY spine_id
 ),
-value_ranks AS (
-  -- Ranked among the rows of the same cut-off only: a training row must not see later rows. The
-  -- rows are those of `features`, ranked apart so that the sort carries two columns, not all.
-  SELECT
-    s.spine_id,
-    percent_rank() OVER (PARTITION BY s.as_of ORDER BY COALESCE(ps.monetary_365, 0)) AS value_rank
-  FROM spine s
-  JOIN customers c ON c.customer_id = s.customer_id AND c.run_id = '{{run_id}}'
-  LEFT JOIN purchase_stats ps ON ps.customer_id = s.customer_id AND ps.as_of = s.as_of
-),
 features AS (
   SELECT
     s.spine_id,
@@ -244,7 +235,9 @@ features AS (
     -- Lifecycle flags operations teams use.
     COALESCE(ds.recency_days > 180, true) AS is_inactive,
     COALESCE(ps.lines_365 > 0 AND ps.otc_lines_365 = ps.lines_365, false) AS is_otc_only,
-    COALESCE(ps.monetary_365, 0) > 0 AND vr.value_rank >= 0.9 AS is_high_value,
+    -- Ranked among the rows of the same cut-off only: a training row must not see later rows.
+    COALESCE(ps.monetary_365, 0) > 0
+      AND percent_rank() OVER (PARTITION BY s.as_of ORDER BY COALESCE(ps.monetary_365, 0)) >= 0.9 AS is_high_value,
     COALESCE(ps.monetary_90, 0) - COALESCE(ps.monetary_90_180, 0) AS trend_90,
     greatest(date_diff('day', c.signup_date, s.as_of), 0) AS tenure_days,
     CASE WHEN rc.frequency_365 > 0 THEN ps.monetary_365 / rc.frequency_365 ELSE 0 END AS avg_basket_value,
@@ -272,7 +265,6 @@ features AS (
   LEFT JOIN purchase_stats ps ON ps.customer_id = s.customer_id AND ps.as_of = s.as_of
   LEFT JOIN day_stats ds ON ds.customer_id = s.customer_id AND ds.as_of = s.as_of
   LEFT JOIN receipt_stats rc ON rc.customer_id = s.customer_id AND rc.as_of = s.as_of
-  LEFT JOIN value_ranks vr ON vr.spine_id = s.spine_id
   LEFT JOIN contact_stats cs ON cs.spine_id = s.spine_id
   LEFT JOIN response_stats rs ON rs.spine_id = s.spine_id
 )
