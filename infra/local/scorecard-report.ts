@@ -51,6 +51,7 @@ export async function exportRunArtifacts(
     keys.catalog,
     keys.plan,
     keys.scores,
+    keys.customerValue,
     `${keys.responseModel}model-card.json`,
     keys.planAnalysis,
     keys.planReport,

@@ -1,5 +1,5 @@
 import type { CostReport } from '../../shared/domain/reporting/cost-report';
-import type { RunRecord } from '../../shared/domain/runs/run-record';
+import type { RunRecord, RunSummary } from '../../shared/domain/runs/run-record';
 
 export interface DemoSummary {
   readonly runId: string;
@@ -16,6 +16,33 @@ const count = (n: number) => n.toLocaleString('en-GB');
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`).join('\n');
+}
+
+const figure = (n: number | null | undefined, digits = 3) =>
+  n === null || n === undefined ? 'n/a' : n.toFixed(digits);
+
+/** The churn, value and lifetime models' lines: each model's out-of-fold figures, or why it was skipped. */
+function customerModelLines(models: RunSummary['customerModels']): string[] {
+  if (!models) return [];
+  const { churn, value, lifetime } = models;
+  return [
+    ...(churn
+      ? [
+          `Churn model (90 days)             out-of-fold AUC ${figure(churn.outOfFoldAuc)}, calibration error ${figure(churn.calibrationError)} on ${count(churn.trainRows)} snapshots (churn rate ${(churn.churnRate * 100).toFixed(1)}%); flags at ${churn.threshold.toFixed(3)}`,
+        ]
+      : []),
+    ...(value
+      ? [
+          `Value model (180 days)            out-of-fold R² ${figure(value.r2)}, Spearman ${figure(value.spearman)}, top-decile capture ${figure(value.topDecileCapture)} on ${count(value.trainRows)} snapshots`,
+        ]
+      : []),
+    ...(lifetime
+      ? [
+          `Lifetime (BG/NBD, weeks)          r ${figure(lifetime.r)}, alpha ${figure(lifetime.alpha)}, a ${figure(lifetime.a)}, b ${figure(lifetime.b)} on ${count(lifetime.customers)} customers${lifetime.spend ? `; Gamma-Gamma p ${figure(lifetime.spend.p)}, q ${figure(lifetime.spend.q)}, v ${figure(lifetime.spend.v)}` : ''}`,
+        ]
+      : []),
+    ...models.skipped.map((s) => `Skipped: the ${s.model} model       ${s.reason}`),
+  ];
 }
 
 /** The run as a person reads it after `npm start`. */
@@ -74,6 +101,7 @@ export function formatSummary(s: DemoSummary): string {
         ]
       : []),
     `Response model                    ${summary.model.backend} backend, holdout AUC ${summary.model.holdoutAuc?.toFixed(3) ?? 'n/a'}, Qini ${summary.model.holdoutQini?.toFixed(3) ?? 'n/a'}`,
+    ...customerModelLines(summary.customerModels),
   );
   if (plan.comparison) {
     lines.push(

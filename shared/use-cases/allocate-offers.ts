@@ -71,6 +71,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
         sendWindows[c.index] ?? '',
         shadowPrice,
         c.action ? drivers(c.customerId) : [],
+        inputs.outlook.get(c.customerId),
       ),
     ),
   );

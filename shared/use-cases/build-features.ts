@@ -1,9 +1,10 @@
+import { dayOfIsoDate, isoDateOfDay } from '../domain/calendar';
 import { type CampaignCatalog, campaignCatalog } from '../domain/catalog/campaign-catalog';
 import type { CrossSellFile } from '../domain/cross-sell/cross-sell-file';
 import { unbundledPairs } from '../domain/cross-sell/offer-suggestions';
 import type { ProductPair } from '../domain/cross-sell/product-pairs';
 import { ConfigurationError } from '../domain/errors';
-import { featureQueries, type QueryParameters } from '../domain/features/feature-queries';
+import { featureQueries, LABEL_WINDOWS, type QueryParameters } from '../domain/features/feature-queries';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { QueryRecord, RunState } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
@@ -22,6 +23,12 @@ export const RESPONSE_WINDOW_DAYS = 14;
 export const FEATURE_CATEGORIES = 8;
 /** Co-purchased pairs kept: seen in at least 5 receipts of the year, the 1,000 strongest. */
 const CO_PURCHASE = { minBaskets: 5, limit: 1000 };
+/**
+ * Cut-offs of the churn and value models' training snapshots, in days before the run's: the
+ * latest whose churn window (90 days) and value window (180 days) the data covers, so the models
+ * learn from the most recent behaviour that has an outcome.
+ */
+export const SNAPSHOT_OFFSETS_DAYS = [LABEL_WINDOWS.churnDays, LABEL_WINDOWS.valueDays] as const;
 /** New-offer suggestions listed per run. */
 const OFFER_SUGGESTIONS = 10;
 
@@ -36,8 +43,8 @@ const num = (v: string | null | undefined): number =>
 
 /**
  * Computes the run's features with SQL over its curated snapshot: scoring features for every
- * customer as of the cut-off, a point-in-time training set from the campaign history, and the
- * offer and channel catalogue. Large results stay in S3 as the engine wrote them.
+ * customer as of the cut-off, a point-in-time training set from the campaign history, snapshots
+ * at earlier cut-offs with churn and value labels, and the offer and channel catalogue. Large results stay in S3 as the engine wrote them.
  */
 export async function buildFeatures(
   state: RunState,
@@ -65,6 +72,11 @@ export async function buildFeatures(
     .filter((c): c is string => typeof c === 'string' && c.length > 0);
   const scoring = await run('customer_features', featureQueries.customerFeatures(params, categories));
   const training = await run('training_set', featureQueries.trainingSet(params, categories));
+  const snapshotCutOffs = SNAPSHOT_OFFSETS_DAYS.map((days) => isoDateOfDay(dayOfIsoDate(asOf) - days));
+  const snapshots = await run(
+    'customer_snapshots',
+    featureQueries.customerSnapshots(params, snapshotCutOffs, categories),
+  );
   const offers = await small('offer_economics', featureQueries.offerEconomics(params));
   const channels = await small('channels', featureQueries.channels(params));
   const sendHours = await small('send_hours', featureQueries.sendHours(params));
@@ -128,6 +140,8 @@ export async function buildFeatures(
     output: {
       scoringFeatures: scoring.result,
       trainingSet: training.result,
+      snapshots: snapshots.result,
+      snapshotCutOffs,
       catalog: catalogRef,
       customers,
       trainingRows,

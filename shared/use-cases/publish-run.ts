@@ -30,6 +30,12 @@ export function costReportRef(lakeBucket: string, runId: string) {
   return { bucket: lakeBucket, key: runArtifactKeys(runId).costReport };
 }
 
+/** `{ [name]: value }` when the cell holds a number, `{}` when it is empty (a model the run skipped). */
+function optionalNumber<K extends string>(name: K, cell: string | undefined): { [P in K]?: number } {
+  const value = numberCell(cell);
+  return Number.isFinite(value) ? ({ [name]: value } as { [P in K]?: number }) : {};
+}
+
 /**
  * Publishes a run: writes the recommendations, the cost report and the summary, then marks the
  * run SUCCEEDED and makes it the published run in one transaction. Until that last step the API
@@ -67,6 +73,8 @@ export async function publishRun(
         expectedIncrementalProfit: numberCell(row.expected_profit, 0),
         expectedCost: numberCell(row.expected_cost, 0),
         reasons: (row.reasons ?? '').split(' | ').filter((r) => r.length > 0),
+        ...optionalNumber('churnProbability', row.churn_probability),
+        ...optionalNumber('value180d', row.value_180d),
       };
     }
   }
@@ -109,6 +117,7 @@ export async function publishRun(
       holdoutAuc: score.metrics.holdoutAuc,
       holdoutQini: score.metrics.holdoutQini,
     },
+    ...(score.customerValue ? { customerModels: score.customerValue } : {}),
     runCost: report.aws.total,
     currency: report.aws.currency,
   };

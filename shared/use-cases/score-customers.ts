@@ -36,6 +36,7 @@ import { DEFAULT_OPTIONS } from '../domain/scoring/validation';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
 import { readCsvObjects, writeCsvObjects } from './csv-objects';
+import { scoreCustomerValue } from './scoring/customer-value-models';
 import { type Champion, loadChampion, readChampionPointer, writeModel } from './scoring/model-registry';
 import { readTrainingRows, type TrainingRows } from './scoring/training-rows';
 
@@ -323,6 +324,9 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     );
   }
 
+  // After the response model is freed: the churn and value networks train in the memory it held.
+  const customerValue = await scoreCustomerValue(deps.store, state, deps.lakeBucket, state.campaign.seed);
+
   const previousChampion =
     pointer === undefined
       ? null
@@ -341,6 +345,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
           ? outputMetrics(train.rows, holdout.rows, challengerEvaluation)
           : outputMetrics(kept.card.metrics.trainRows, holdout.rows, kept.evaluation),
       importance,
+      customerValue,
       model: {
         version: kept?.version ?? version,
         champion: decision.promote,
@@ -356,6 +361,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       arms,
       actions: actions.length,
       customersScored: written.rows,
+      customerValueModelsSkipped: customerValue.skipped.length,
     },
   };
 }

@@ -87,6 +87,13 @@ export const planAnalysis = z.object({
   }),
   /** At the run's budget: what one more unit of budget would add to expected profit. */
   marginalProfitPerEuro: z.number(),
+  /**
+   * What the expected-value baseline ranked by: churn model × value model, or (runs without them)
+   * the chance of no response without contact × the past year's revenue.
+   */
+  expectedValueBasis: z
+    .enum(['churn_and_value_models', 'no_contact_response_and_past_revenue'])
+    .default('no_contact_response_and_past_revenue'),
   comparison: z.array(strategyFigures),
   fairness: z.array(attributeFairness),
   /** Present when the campaign asked for parity: what it took and what it cost. */

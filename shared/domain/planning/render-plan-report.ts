@@ -80,6 +80,7 @@ ${budgetCurveChart(a.budgetCurve, a.budget, a.currency)}
 <h2>Strategy comparison (the run's own estimates)</h2>
 ${strategyComparisonChart(a.comparison, a.currency)}
 ${comparisonTable(a)}
+<p class="meta">${a.expectedValueBasis === 'churn_and_value_models' ? "The expected-value rule ranks by this run's churn model × 180-day value model, times the tier retention rate." : "This run had no churn and value scores, so the expected-value rule ranks by the chance of no response without contact × the past year's revenue."}</p>
 <h2>Fairness</h2>
 ${fairnessSection(a)}
 <h2>Off-policy evaluation on the campaign history</h2>

@@ -16,6 +16,9 @@ export interface Recommendation {
   readonly pControl: number;
   readonly expectedIncrementalProfit: number;
   readonly expectedCost: number;
+  /** The churn model's 90-day churn probability and the value model's 180-day revenue, when the run had them. */
+  readonly churnProbability?: number;
+  readonly value180d?: number;
   /** Reason codes a marketer can read. */
   readonly reasons: readonly string[];
 }

@@ -9,6 +9,8 @@ export const runArtifactKeys = (runId: string) =>
     crossSell: `runs/${runId}/cross-sell.json`,
     segments: `runs/${runId}/segments.csv`,
     scores: `runs/${runId}/scores.csv`,
+    /** Per customer: churn probability, 180-day value with its quantiles, and the BG/NBD lifetime figures. */
+    customerValue: `runs/${runId}/customer-value.csv`,
     responseModel: `models/response/${runId}/`,
     plan: `runs/${runId}/plan.csv`,
     /** The plan's budget curve, strategy comparison, fairness and off-policy estimates (JSON). */

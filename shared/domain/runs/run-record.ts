@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   batchRef,
   campaign,
+  customerValueOutput,
   fileAccount,
   planSummary,
   rejection,
@@ -69,6 +70,8 @@ export const runSummary = z.object({
     holdoutAuc: z.number().nullable(),
     holdoutQini: z.number().nullable(),
   }),
+  /** The churn, value and lifetime models' figures; absent on runs from before them. */
+  customerModels: customerValueOutput.optional(),
   runCost: z.number(),
   currency: z.string(),
 });

@@ -128,6 +128,9 @@ export type QueryRecord = z.infer<typeof queryRecord>;
 export const featuresOutput = z.object({
   scoringFeatures: s3Ref,
   trainingSet: s3Ref,
+  /** Customers' features at earlier cut-offs with their churn and value labels (customer-snapshots.sql). */
+  snapshots: s3Ref.optional(),
+  snapshotCutOffs: z.array(z.iso.date()).optional(),
   catalog: s3Ref,
   customers: z.number().int().nonnegative(),
   trainingRows: z.number().int().nonnegative(),
@@ -187,6 +190,49 @@ export const scoredAction = z.object({
   arm: z.number().int().positive(),
 });
 
+/** The churn, value and lifetime models the score stage fits beside the response model. */
+export const customerValueOutput = z.object({
+  /** customer-value.csv: one row per scored customer, empty cells for a model that was skipped. */
+  file: s3Ref,
+  customers: z.number().int().nonnegative(),
+  /** Out-of-fold figures on the sampled snapshot rows it trained on; null when skipped. */
+  churn: z
+    .object({
+      trainRows: z.number().int(),
+      churnRate: z.number(),
+      outOfFoldAuc: z.number().nullable(),
+      brier: z.number().nullable(),
+      calibrationError: z.number().nullable(),
+      threshold: z.number(),
+    })
+    .nullable(),
+  value: z
+    .object({
+      trainRows: z.number().int(),
+      r2: z.number().nullable(),
+      spearman: z.number().nullable(),
+      topDecileCapture: z.number().nullable(),
+    })
+    .nullable(),
+  /** BG/NBD (weeks) and Gamma-Gamma parameters fitted on the customers' histories at the cut-off. */
+  lifetime: z
+    .object({
+      customers: z.number().int(),
+      r: z.number(),
+      alpha: z.number(),
+      a: z.number(),
+      b: z.number(),
+      spend: z
+        .object({ customers: z.number().int(), p: z.number(), q: z.number(), v: z.number() })
+        .nullable(),
+    })
+    .nullable(),
+  /** Why a model did not run, so the report can say so instead of showing nothing. */
+  skipped: z.array(z.object({ model: z.enum(['churn', 'value', 'lifetime']), reason: z.string() })),
+  trainingMs: z.number().nonnegative(),
+});
+export type CustomerValueOutput = z.infer<typeof customerValueOutput>;
+
 export const scoreOutput = z.object({
   scores: s3Ref,
   /** The model that scored the customers: this run's, or the champion it did not beat. */
@@ -209,6 +255,8 @@ export const scoreOutput = z.object({
   }),
   /** The inputs that move the scoring model's uplift most (permutation importance on the holdout), top first. */
   importance: z.array(z.object({ feature: z.string(), importance: z.number() })).optional(),
+  /** Churn, value and lifetime scores; optional because payloads from before these models lack them. */
+  customerValue: customerValueOutput.optional(),
   /** The champion decision. Optional because payloads from before the model registry lack it. */
   model: z
     .object({

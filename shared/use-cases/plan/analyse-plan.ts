@@ -8,6 +8,7 @@ import { renderPlanReport } from '../../domain/planning/render-plan-report';
 import { compareRunStrategies } from '../../domain/planning/strategy-comparison';
 import type { Campaign, S3Ref } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
+import { retentionValues } from './customer-outlook';
 import { type PolicyView, RewardScale, readLoggedDecisions } from './history-decisions';
 import type { CustomerChoice } from './plan-choices';
 import type { PlanInputs } from './plan-inputs';
@@ -138,10 +139,10 @@ export async function analysePlan(
 ): Promise<PlanAnalysis> {
   const { problem, result, inputs, campaign } = ctx;
   const curve = budgetCurve(problem);
-  const retentionValue = Float64Array.from(
+  const retention = retentionValues(
     inputs.candidates,
-    // Churn risk read as the chance of no purchase without contact, times the past year's revenue.
-    (c) => (1 - c.pControl) * (inputs.terms.get(c.customerId)?.monetary365 ?? 0),
+    inputs.outlook,
+    (id) => inputs.terms.get(id)?.monetary365 ?? 0,
   );
   const analysis: PlanAnalysis = {
     runId: ctx.runId,
@@ -155,11 +156,12 @@ export async function analysePlan(
     },
     budgetCurve: curve,
     marginalProfitPerEuro: marginalProfitAt(curve, campaign.budget),
+    expectedValueBasis: retention.basis,
     comparison: compareRunStrategies({
       problem,
       propensity: inputs.options.propensity.subarray(0, inputs.options.size),
       incrementalConversions: inputs.options.uplift.subarray(0, inputs.options.size),
-      retentionValue,
+      retentionValue: retention.values,
       broadcastOffer: broadcastOffer(problem, problem.offerCapacity.length),
       plan: result.choice,
     }),

@@ -8,6 +8,7 @@ import { reasonCodes } from '../../domain/planning/reasons';
 import type { PlanSummary, S3Ref } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
 import { writeCsvObjects } from '../csv-objects';
+import type { CustomerOutlook } from './customer-outlook';
 import type { CustomerTerms, Driver } from './customer-terms';
 import type { CustomerChoice } from './plan-choices';
 import type { Candidate } from './plan-inputs';
@@ -27,7 +28,16 @@ export const PLAN_COLUMNS = [
   'segment',
   'runner_up',
   'reasons',
+  // What the churn and value models expect without contact: context for the marketer, and for
+  // whoever compares this plan with a retention rule afterwards.
+  'churn_probability',
+  'value_180d',
 ] as const;
+
+const outlookCells = (o: CustomerOutlook | undefined): unknown[] => [
+  o !== undefined && Number.isFinite(o.churnProbability) ? o.churnProbability : '',
+  o !== undefined && Number.isFinite(o.value180d) ? o.value180d : '',
+];
 
 export function planRow(
   c: CustomerChoice,
@@ -35,10 +45,26 @@ export function planRow(
   sendWindow: string,
   shadowPrice: number,
   drivers: readonly Driver[] = [],
+  outlook?: CustomerOutlook,
 ): unknown[] {
   const { action, economics: e } = c;
   if (!action || !e || c.pTreated === undefined) {
-    return [c.customerId, c.decision, '', '', '', '', '', c.pControl, '', '', segment, '', ''];
+    return [
+      c.customerId,
+      c.decision,
+      '',
+      '',
+      '',
+      '',
+      '',
+      c.pControl,
+      '',
+      '',
+      segment,
+      '',
+      '',
+      ...outlookCells(outlook),
+    ];
   }
   const reasons = reasonCodes({
     segment,
@@ -63,6 +89,7 @@ export function planRow(
     segment,
     c.runnerUp,
     reasons.join(' | '),
+    ...outlookCells(outlook),
   ];
 }
 

@@ -7,6 +7,7 @@ import type { RunState, ScoreOutput } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
 import { ObjectNotFoundError } from '../../ports/object-store';
 import { numberCell, readCsvObjects } from '../csv-objects';
+import { type CustomerOutlook, readCustomerOutlook } from './customer-outlook';
 import { type CustomerTerms, readCustomerTerms } from './customer-terms';
 import { OptionTable } from './option-table';
 
@@ -32,6 +33,8 @@ export interface PlanInputs {
   catalog: CampaignCatalog;
   actions: PlannableAction[];
   terms: Map<string, CustomerTerms>;
+  /** The churn and value models' expectations per customer; empty when the run has none. */
+  outlook: Map<string, CustomerOutlook>;
   candidates: Candidate[];
   options: OptionTable;
   /** Customer × action pairs an offer's eligibility rules kept out of the plan. */
@@ -110,6 +113,7 @@ export async function readPlanInputs(
     catalog.asOf,
     driverNames(score),
   );
+  const outlook = await readCustomerOutlook(store, score.customerValue?.file);
   const suppressionList = await readSuppressionList(store, lakeBucket, state.batch.partner);
   const candidates: Candidate[] = [];
   const options = new OptionTable();
@@ -163,5 +167,5 @@ export async function readPlanInputs(
     }
     options.closeCustomer();
   }
-  return { catalog, actions, terms, candidates, options, ...excluded };
+  return { catalog, actions, terms, outlook, candidates, options, ...excluded };
 }

@@ -94,6 +94,8 @@ describe('customerFeatures: hand-checked values as of the cut-off', () => {
     // Purchase days 2025-02-01, 2025-12-01, 2026-02-20: gaps of 303 and 81 days.
     expect(c1.inter_purchase_mean_days).toBe(192);
     expect(c1.inter_purchase_sd_days).toBeCloseTo(Math.sqrt(((303 - 192) ** 2 + (81 - 192) ** 2) / 1), 9);
+    // The whole history for BG/NBD: three purchase days, the first 2025-02-01, 393 days before the 2026-03-01 cut-off.
+    expect(c1).toMatchObject({ purchase_days_total: 3, first_purchase_age_days: 393 });
   });
 
   it('lifecycle flags: no purchase for 180 days is inactive; the top tenth by 365-day value is high-value', () => {

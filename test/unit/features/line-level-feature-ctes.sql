@@ -30,7 +30,6 @@ purchase_stats AS (
   SELECT
     spine_id,
     MIN(CASE WHEN quantity > 0 THEN age_days END) AS recency_days,
-    MAX(age_days) AS first_purchase_age_days,
     COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 365 THEN transaction_id END) AS frequency_365,
     COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 180 THEN transaction_id END) AS frequency_180,
     COUNT(DISTINCT CASE WHEN quantity > 0 AND age_days < 90 THEN transaction_id END) AS frequency_90,
@@ -60,6 +59,12 @@ purchase_days AS (
 purchase_gaps AS (
   SELECT spine_id, date_diff('day', CAST(lag(day) OVER (PARTITION BY spine_id ORDER BY day) AS DATE), CAST(day AS DATE)) AS gap_days
   FROM purchase_days
+),
+day_totals AS (
+  SELECT spine_id, COUNT(DISTINCT day) AS purchase_days_total, MAX(age_days) AS first_purchase_age_days
+  FROM lines
+  WHERE quantity > 0
+  GROUP BY spine_id
 ),
 gap_stats AS (
   SELECT
@@ -148,6 +153,8 @@ features AS (
     COALESCE(ps.monetary_30, 0) AS monetary_30,
     gs.inter_purchase_mean_days,
     gs.inter_purchase_sd_days,
+    COALESCE(dt.purchase_days_total, 0) AS purchase_days_total,
+    dt.first_purchase_age_days,
     CASE WHEN ps.frequency_365 > 0 THEN CAST(ps.purchase_lines_365 AS DOUBLE) / ps.frequency_365 ELSE 0 END AS basket_lines_mean,
     CASE WHEN ps.lines_365 > 0 THEN CAST(ps.otc_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS otc_share,
     CASE WHEN ps.gross_365 > 0 THEN CAST(ps.discount_365 AS DOUBLE) / ps.gross_365 ELSE 0 END AS discount_spend_share,
@@ -192,6 +199,7 @@ features AS (
   JOIN customers c ON c.customer_id = s.customer_id AND c.run_id = '{{run_id}}'
   LEFT JOIN purchase_stats ps ON ps.spine_id = s.spine_id
   LEFT JOIN gap_stats gs ON gs.spine_id = s.spine_id
+  LEFT JOIN day_totals dt ON dt.spine_id = s.spine_id
   LEFT JOIN home_branches hb ON hb.spine_id = s.spine_id
   LEFT JOIN contact_stats cs ON cs.spine_id = s.spine_id
   LEFT JOIN response_stats rs ON rs.spine_id = s.spine_id

@@ -28,6 +28,7 @@ const ANALYSIS: PlanAnalysis = {
   certificate: { primal: 150, dualBound: 150.01, gap: 0.0001, lambda: 0.2 },
   budgetCurve: { points: [point], saturationBudget: 1200, maxProfit: 160, knee: point },
   marginalProfitPerEuro: 0.2,
+  expectedValueBasis: 'churn_and_value_models',
   comparison: [],
   fairness: [],
   parity: null,

@@ -107,6 +107,8 @@ day_stats AS (
     customer_id,
     as_of,
     MIN(age_days) AS recency_days,
+    MAX(age_days) AS first_purchase_age_days,
+    COUNT(*) AS purchase_days_total,
     AVG(gap_days) AS inter_purchase_mean_days,
     stddev_samp(gap_days) AS inter_purchase_sd_days
   FROM (
@@ -220,6 +222,9 @@ features AS (
     COALESCE(ps.monetary_30, 0) AS monetary_30,
     ds.inter_purchase_mean_days,
     ds.inter_purchase_sd_days,
+    -- The whole purchase history before the cut-off, which the BG/NBD lifetime-value model reads.
+    COALESCE(ds.purchase_days_total, 0) AS purchase_days_total,
+    ds.first_purchase_age_days,
     CASE WHEN rc.frequency_365 > 0 THEN CAST(ps.purchase_lines_365 AS DOUBLE) / rc.frequency_365 ELSE 0 END AS basket_lines_mean,
     CASE WHEN ps.lines_365 > 0 THEN CAST(ps.otc_lines_365 AS DOUBLE) / ps.lines_365 ELSE 0 END AS otc_share,
     CASE WHEN ps.gross_365 > 0 THEN CAST(ps.discount_365 AS DOUBLE) / ps.gross_365 ELSE 0 END AS discount_spend_share,

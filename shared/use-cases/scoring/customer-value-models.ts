@@ -1,0 +1,314 @@
+import { type ChurnModel, ChurnModelError, trainChurnModel } from '../../domain/churn/churn-model';
+import {
+  type BgNbdParams,
+  expectedPurchases,
+  expectedPurchasesNewCustomer,
+  fitBgNbd,
+  probabilityAlive,
+  type RepeatHistory,
+} from '../../domain/clv/bg-nbd';
+import { ClvError } from '../../domain/clv/errors';
+import { type PurchaseHistoryFacts, repeatHistoryOf, repeatSpendOf } from '../../domain/clv/feature-history';
+import { expectedAverageSpend, fitGammaGamma, type GammaGammaParams } from '../../domain/clv/gamma-gamma';
+import { LABEL_WINDOWS } from '../../domain/features/feature-queries';
+import { type FeatureVector, featureVectorFor, writeFeatures } from '../../domain/features/feature-vector';
+import { runArtifactKeys } from '../../domain/runs/run-artifacts';
+import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
+import { HashSample } from '../../domain/scoring/hash-sample';
+import { trainValueModel, type ValueModel, ValueModelError } from '../../domain/value-model/value-model';
+import type { ObjectStore } from '../../ports/object-store';
+import { numberCell, readCsvObjects, writeCsvObjects } from '../csv-objects';
+
+/**
+ * The churn, value and lifetime models of the score stage. Churn and value learn from the feature
+ * store's snapshots at earlier cut-offs (features then, outcome in the windows after); BG/NBD and
+ * Gamma-Gamma from each customer's purchase history at the run's cut-off. Each model that cannot
+ * be fitted on this batch (too little history, no repeat buyers) is skipped with its reason, and
+ * the run goes on: the plan falls back to the response model's own signals.
+ */
+
+/** Snapshot rows each model trains on: enough for a stable fit, few enough to train in seconds. */
+export const SNAPSHOT_SAMPLE = 12_000;
+/** Customers the lifetime models are fitted on. */
+const LIFETIME_SAMPLE = 50_000;
+/** Customers scored per model call. */
+const SCORING_CHUNK = 20_000;
+const WEEK_DAYS = 7;
+/** Lighter than the scorecard's settings: the stage must train both models in well under a minute. */
+const TRAINING = { members: 3, epochs: 25, batchSize: 128 } as const;
+
+export const CUSTOMER_VALUE_COLUMNS = [
+  'customer_id',
+  'churn_probability',
+  'churn_flag',
+  'value_180d',
+  'value_180d_p10',
+  'value_180d_p50',
+  'value_180d_p90',
+  'p_alive',
+  'expected_purchases_180d',
+  'expected_spend',
+  'lifetime_value_180d',
+] as const;
+
+interface Example {
+  features: Float32Array;
+  target: number;
+}
+
+function historyFacts(r: Record<string, string>): PurchaseHistoryFacts {
+  return {
+    purchaseDays: numberCell(r.purchase_days_total, 0),
+    firstPurchaseAgeDays: numberCell(r.first_purchase_age_days),
+    recencyDays: numberCell(r.recency_days),
+    meanReceiptValue: numberCell(r.avg_basket_value, 0),
+  };
+}
+
+function stack(examples: readonly Example[], width: number) {
+  const features = new Float32Array(examples.length * width);
+  for (const [i, e] of examples.entries()) features.set(e.features, i * width);
+  return { rows: examples.length, featureCount: width, features };
+}
+
+interface Samples {
+  vector: FeatureVector;
+  churn: Example[];
+  value: Example[];
+}
+
+/** Snapshot rows of customers who had bought before the cut-off (the UCI protocol's population). */
+async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Samples | string> {
+  const ref = state.stages.features?.snapshots;
+  if (ref === undefined) return 'the features stage wrote no snapshots (a run from before these models)';
+  const churn = new HashSample<Example>(SNAPSHOT_SAMPLE);
+  const value = new HashSample<Example>(SNAPSHOT_SAMPLE);
+  let vector: FeatureVector | undefined;
+  for await (const r of readCsvObjects(store, ref)) {
+    vector ??= featureVectorFor(Object.keys(r));
+    if (!(numberCell(r.purchase_days_total, 0) > 0)) continue;
+    const v = vector;
+    const encode = (target: number) => () => {
+      const features = new Float32Array(v.names.length);
+      writeFeatures(v, r, features, 0);
+      return { features, target };
+    };
+    const key = r.spine_id ?? `${r.customer_id}@${r.as_of}`;
+    if (r.churned_90d === '0' || r.churned_90d === '1') churn.offer(key, encode(Number(r.churned_90d)));
+    const spent = numberCell(r.value_180d);
+    // Returns can make a window's net revenue negative; the value model predicts spend, so at least 0.
+    if (Number.isFinite(spent)) value.offer(key, encode(Math.max(spent, 0)));
+  }
+  if (vector === undefined) return 'the snapshots are empty';
+  return { vector, churn: churn.take(), value: value.take() };
+}
+
+interface Fitted {
+  churn?: { model: ChurnModel; output: NonNullable<CustomerValueOutput['churn']> };
+  value?: { model: ValueModel; output: NonNullable<CustomerValueOutput['value']> };
+  lifetime?: {
+    purchases: BgNbdParams;
+    spend?: GammaGammaParams;
+    output: NonNullable<CustomerValueOutput['lifetime']>;
+  };
+  skipped: CustomerValueOutput['skipped'];
+}
+
+const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
+
+/** Runs `train`, turning the domain's refusals into a skip with their reason; other errors propagate. */
+async function orSkip<T>(
+  fitted: Fitted,
+  model: Fitted['skipped'][number]['model'],
+  train: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await train();
+  } catch (error) {
+    if (error instanceof ChurnModelError || error instanceof ValueModelError || error instanceof ClvError) {
+      fitted.skipped.push({ model, reason: error.message });
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+async function fitSnapshotModels(samples: Samples, seed: number, fitted: Fitted): Promise<void> {
+  const width = samples.vector.names.length;
+  fitted.churn = await orSkip(fitted, 'churn', async () => {
+    const label = Uint8Array.from(samples.churn, (e) => e.target);
+    const { model, report } = await trainChurnModel(
+      { ...stack(samples.churn, width), label },
+      { seed, ...TRAINING },
+    );
+    return {
+      model,
+      output: {
+        trainRows: report.rows,
+        churnRate: report.churnRate,
+        outOfFoldAuc: finiteOrNull(report.outOfFoldAuc),
+        brier: finiteOrNull(report.calibration.brier),
+        calibrationError: finiteOrNull(report.calibration.ece),
+        threshold: report.threshold.threshold,
+      },
+    };
+  });
+  fitted.value = await orSkip(fitted, 'value', async () => {
+    const target = Float64Array.from(samples.value, (e) => e.target);
+    const { model, report } = await trainValueModel(
+      { ...stack(samples.value, width), target },
+      { seed, ...TRAINING },
+    );
+    return {
+      model,
+      output: {
+        trainRows: report.rows,
+        r2: finiteOrNull(report.outOfFold.r2),
+        spearman: finiteOrNull(report.outOfFold.spearman),
+        topDecileCapture: finiteOrNull(report.outOfFold.topDecileCapture),
+      },
+    };
+  });
+}
+
+/** BG/NBD on a sample of the customers' histories at the cut-off, Gamma-Gamma on its repeat buyers. */
+async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted): Promise<void> {
+  const ref = state.stages.features?.scoringFeatures;
+  if (ref === undefined) return;
+  const sample = new HashSample<PurchaseHistoryFacts>(LIFETIME_SAMPLE);
+  for await (const r of readCsvObjects(store, ref)) {
+    const facts = historyFacts(r);
+    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined) sample.offer(r.customer_id ?? '', () => facts);
+  }
+  const facts = sample.take();
+  fitted.lifetime = await orSkip(fitted, 'lifetime', async () => {
+    if (facts.length === 0) {
+      throw new ClvError(`none of the ${sample.seen} customers bought before the cut-off`);
+    }
+    const purchases = fitBgNbd(facts.map((f) => repeatHistoryOf(f, WEEK_DAYS) as RepeatHistory));
+    const spends = facts.flatMap((f) => repeatSpendOf(f) ?? []);
+    const spend = spends.length === 0 ? undefined : fitGammaGamma(spends);
+    if (spend === undefined)
+      fitted.skipped.push({ model: 'lifetime', reason: 'no repeat buyer to fit spend on' });
+    return {
+      purchases: purchases.params,
+      spend: spend?.params,
+      output: {
+        customers: purchases.customers,
+        ...purchases.params,
+        spend: spend === undefined ? null : { customers: spend.customers, ...spend.params },
+      },
+    };
+  });
+}
+
+const round = (n: number | undefined, digits: number): number | '' =>
+  n === undefined || !Number.isFinite(n) ? '' : Number(n.toFixed(digits));
+
+/** The lifetime columns of one customer; a closed form the parameters leave undefined gives blanks. */
+function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts): (number | '')[] {
+  if (lifetime === undefined) return ['', '', '', ''];
+  const horizon = LABEL_WINDOWS.valueDays / WEEK_DAYS;
+  const history = repeatHistoryOf(facts, WEEK_DAYS);
+  try {
+    const alive = history === undefined ? undefined : probabilityAlive(lifetime.purchases, history);
+    const count =
+      history === undefined
+        ? expectedPurchasesNewCustomer(lifetime.purchases, horizon)
+        : expectedPurchases(lifetime.purchases, history, horizon);
+    const spend =
+      lifetime.spend === undefined
+        ? undefined
+        : expectedAverageSpend(lifetime.spend, repeatSpendOf(facts) ?? { frequency: 0, monetary: 0 });
+    return [
+      round(alive, 6),
+      round(count, 4),
+      round(spend, 2),
+      round(spend === undefined ? undefined : count * spend, 2),
+    ];
+  } catch (error) {
+    if (error instanceof ClvError) return ['', '', '', ''];
+    throw error;
+  }
+}
+
+async function* scoreRows(
+  store: ObjectStore,
+  state: RunState,
+  vector: FeatureVector | undefined,
+  fitted: Fitted,
+): AsyncIterable<(string | number)[]> {
+  const ref = state.stages.features?.scoringFeatures;
+  if (ref === undefined) return;
+  const width = vector?.names.length ?? 0;
+  let chunk: Record<string, string>[] = [];
+  function* flush(): Iterable<(string | number)[]> {
+    const features = new Float32Array(chunk.length * width);
+    if (vector !== undefined)
+      for (const [i, r] of chunk.entries()) writeFeatures(vector, r, features, i * width);
+    const churn = fitted.churn?.model.predict(features, chunk.length);
+    const value = fitted.value?.model.predict(features, chunk.length);
+    const threshold = fitted.churn?.model.threshold ?? Number.NaN;
+    for (const [i, r] of chunk.entries()) {
+      const p = churn?.[i];
+      yield [
+        r.customer_id ?? '',
+        round(p, 6),
+        p === undefined ? '' : p >= threshold ? 1 : 0,
+        round(value?.estimate[i], 2),
+        ...(value?.quantiles ?? [undefined, undefined, undefined]).map((q) => round(q?.[i], 2)),
+        ...lifetimeCells(fitted.lifetime, historyFacts(r)),
+      ];
+    }
+    chunk = [];
+  }
+  for await (const r of readCsvObjects(store, ref)) {
+    chunk.push(r);
+    if (chunk.length === SCORING_CHUNK) yield* flush();
+  }
+  if (chunk.length > 0) yield* flush();
+}
+
+/**
+ * Fits the churn, value and lifetime models of a run and writes every customer's scores to
+ * `runs/{runId}/customer-value.csv`. Deterministic for the campaign's seed on a given backend.
+ */
+export async function scoreCustomerValue(
+  store: ObjectStore,
+  state: RunState,
+  lakeBucket: string,
+  seed: number,
+): Promise<CustomerValueOutput> {
+  const started = Date.now();
+  const fitted: Fitted = { skipped: [] };
+  const samples = await sampleSnapshots(store, state);
+  if (typeof samples === 'string') {
+    fitted.skipped.push({ model: 'churn', reason: samples }, { model: 'value', reason: samples });
+  } else {
+    await fitSnapshotModels(samples, seed, fitted);
+  }
+  await fitLifetime(store, state, fitted);
+  const trainingMs = Date.now() - started;
+  const file = { bucket: lakeBucket, key: runArtifactKeys(state.runId).customerValue };
+  try {
+    const vector = typeof samples === 'string' ? undefined : samples.vector;
+    const { rows } = await writeCsvObjects(
+      store,
+      file,
+      CUSTOMER_VALUE_COLUMNS,
+      scoreRows(store, state, vector, fitted),
+    );
+    return {
+      file,
+      customers: rows,
+      churn: fitted.churn?.output ?? null,
+      value: fitted.value?.output ?? null,
+      lifetime: fitted.lifetime?.output ?? null,
+      skipped: fitted.skipped,
+      trainingMs,
+    };
+  } finally {
+    fitted.churn?.model.dispose();
+    fitted.value?.model.dispose();
+  }
+}
