@@ -21,7 +21,7 @@ const STAGE_LABELS: Record<string, string> = {
   ValidateBatch: 'Validate files against the contracts',
   BuildFeatures: 'Compute features with Athena SQL',
   SegmentCustomers: 'Segment customers (k-means)',
-  ScoreCustomers: 'Train and score the response model (TensorFlow.js)',
+  ScoreCustomers: 'Train and score the response, churn and value models (TensorFlow.js)',
   AllocateOffers: 'Allocate offers under the budget',
   PublishRun: 'Publish recommendations and the cost report',
   RecordFailure: 'Record why the run failed',

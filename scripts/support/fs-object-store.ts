@@ -4,7 +4,13 @@ import { dirname, join, relative } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Ref } from '../../shared/domain/runs/run-state';
-import type { ObjectInfo, ObjectStore, ObjectWriter, VersionedRef } from '../../shared/ports/object-store';
+import {
+  type ObjectInfo,
+  ObjectNotFoundError,
+  type ObjectStore,
+  type ObjectWriter,
+  type VersionedRef,
+} from '../../shared/ports/object-store';
 
 /**
  * The ObjectStore port over a local directory (a bucket is a sub-directory), for benchmarks:
@@ -37,7 +43,14 @@ export class FsObjectStore implements ObjectStore {
   }
 
   public async readText(ref: VersionedRef): Promise<string> {
-    return readFile(this.path(ref), 'utf8');
+    try {
+      return await readFile(this.path(ref), 'utf8');
+    } catch (error) {
+      // As S3 does: a missing key is the port's not-found error, which callers may expect.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new ObjectNotFoundError(ref, { cause: error });
+      throw error;
+    }
   }
 
   public async readRange(ref: VersionedRef, start: number, end: number): Promise<Uint8Array> {
