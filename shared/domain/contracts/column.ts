@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import { DAY_MILLIS, daysFromCivil, isCalendarDate } from '../calendar';
+import {
+  hasControlCharacter,
+  simpleDate,
+  simpleDecimal,
+  simpleInteger,
+  simpleTimestamp,
+  trimmed,
+} from './cell-fast-paths';
 
 /**
  * How a validated value is stored in the curated lake. One storage type maps to one Parquet
@@ -58,7 +66,7 @@ function build<T extends StoredValue, O extends ColumnOptions>(
 ): Column<T, RequiredOf<O>> {
   const optional = opts.optional === true;
   const parseCell = (raw: RawCell): T | null | CellProblem => {
-    const text = raw?.trim() ?? '';
+    const text = raw === undefined ? '' : trimmed(raw);
     if (text === '') return optional ? null : REQUIRED_PROBLEM;
     return parse(text);
   };
@@ -95,8 +103,6 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** Epoch millis of year-month-day, or NaN when that day does not exist (e.g. 2025-02-30). */
 function civilMillis(year: number, month: number, day: number): number {
@@ -105,6 +111,11 @@ function civilMillis(year: number, month: number, day: number): number {
 
 /** Epoch millis for a calendar date, or NaN when the date does not exist (e.g. 2025-02-30). */
 export function isoDateToMillis(text: string): number {
+  return simpleDate(text, civilMillis) ?? generalIsoDateToMillis(text);
+}
+
+/** isoDateToMillis by its regular expression, for every shape; the reference of the fast path. */
+export function generalIsoDateToMillis(text: string): number {
   const m = ISO_DATE.exec(text);
   return m ? civilMillis(Number(m[1]), Number(m[2]), Number(m[3])) : Number.NaN;
 }
@@ -114,6 +125,11 @@ export function isoDateToMillis(text: string): number {
  * (the lake stores timestamps without a zone, like Athena); with an offset it is moved to UTC.
  */
 export function isoTimestampToMillis(text: string): number {
+  return simpleTimestamp(text, civilMillis) ?? generalIsoTimestampToMillis(text);
+}
+
+/** isoTimestampToMillis by its regular expression, for every shape; the reference of the fast path. */
+export function generalIsoTimestampToMillis(text: string): number {
   const m = ISO_TIMESTAMP.exec(text);
   if (!m) return Number.NaN;
   const dateMillis = civilMillis(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -144,8 +160,22 @@ function lowerCaseMember<V extends string>(values: readonly V[], text: string): 
   return values.find((v) => v === lower);
 }
 
+/**
+ * lowerCaseMember, first comparing the text as it is with the values that are their own lower
+ * case: a cell that already is one of them (the usual case) needs no lower-case copy.
+ */
+function memberOf<V extends string>(values: readonly V[]): (text: string) => V | undefined {
+  const lowered = values.filter((v) => v === v.toLowerCase());
+  return (text) => {
+    for (let i = 0; i < lowered.length; i++) if (lowered[i] === text) return lowered[i];
+    return lowerCaseMember(values, text);
+  };
+}
+
 const TRUE_WORDS = ['true', '1', 'yes', 'y'] as const;
 const FALSE_WORDS = ['false', '0', 'no', 'n'] as const;
+const isTrueWord = memberOf(TRUE_WORDS);
+const isFalseWord = memberOf(FALSE_WORDS);
 
 function bounds(min?: number, max?: number): string {
   if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
@@ -162,7 +192,7 @@ export const column = {
       'string',
       (text) => {
         if (text.length > 64) return { rule: 'id_length', message: 'must be at most 64 characters' };
-        if (CONTROL_CHARACTERS.test(text))
+        if (hasControlCharacter(text))
           return { rule: 'id_characters', message: 'must not contain control characters' };
         return text;
       },
@@ -183,24 +213,29 @@ export const column = {
       `text, at most ${opts.maxLength ?? 256} characters`,
     ),
 
-  enumeration: <const V extends string, O extends ColumnOptions>(values: readonly V[], opts: O) =>
-    build<V, O>(
+  enumeration: <const V extends string, O extends ColumnOptions>(values: readonly V[], opts: O) => {
+    const member = memberOf(values);
+    return build<V, O>(
       'string',
       (text) =>
-        lowerCaseMember(values, text) ?? {
+        member(text) ?? {
           rule: 'allowed_values',
           message: `must be one of ${values.join(', ')}`,
         },
       opts,
       `one of ${values.join(', ')} (any case)`,
-    ),
+    );
+  },
 
   int: <O extends ColumnOptions & { readonly min?: number; readonly max?: number }>(opts: O) =>
     build<number, O>(
       'int',
       (text) => {
-        if (!INTEGER.test(text)) return { rule: 'integer', message: 'must be a whole number' };
-        const value = Number(text);
+        let value = simpleInteger(text);
+        if (value === undefined) {
+          if (!INTEGER.test(text)) return { rule: 'integer', message: 'must be a whole number' };
+          value = Number(text);
+        }
         // Stored as a 32-bit integer (Parquet INT32, Athena int).
         if (value < INT32_MIN || value > INT32_MAX) {
           return { rule: 'integer_range', message: `must be between ${INT32_MIN} and ${INT32_MAX}` };
@@ -215,9 +250,12 @@ export const column = {
     build<number, O>(
       'double',
       (text) => {
-        const value = Number(text);
-        if (!NUMBER.test(text) || !Number.isFinite(value)) {
-          return { rule: 'number', message: 'must be a finite number with a dot as decimal separator' };
+        let value = simpleDecimal(text);
+        if (value === undefined) {
+          value = Number(text);
+          if (!NUMBER.test(text) || !Number.isFinite(value)) {
+            return { rule: 'number', message: 'must be a finite number with a dot as decimal separator' };
+          }
         }
         return withinBounds(value, opts.min, opts.max);
       },
@@ -229,8 +267,8 @@ export const column = {
     build<boolean, O>(
       'boolean',
       (text) => {
-        if (lowerCaseMember(TRUE_WORDS, text)) return true;
-        if (lowerCaseMember(FALSE_WORDS, text)) return false;
+        if (isTrueWord(text)) return true;
+        if (isFalseWord(text)) return false;
         return { rule: 'boolean', message: 'must be true/false, 1/0 or yes/no' };
       },
       opts,

@@ -20,6 +20,14 @@ export function flagRulesOf(dataset: DatasetName): readonly { rule: string; colu
 
 const NO_ISSUES: readonly CellIssue[] = Object.freeze([]);
 
+/** The batch rules as one dataset's rows meet them, compiled once for the rows of a file. */
+export interface DatasetRules {
+  /** The issues that refuse this row; empty (and shared: do not add to it) when it may be kept. */
+  check(row: AnyRow): readonly CellIssue[];
+  /** Records a kept row, for the uniqueness, reference and return rules of later rows. */
+  accept(row: AnyRow, line: number): void;
+}
+
 export interface BatchRulesOptions {
   /** When the batch was received (the run started), epoch millis: later events are refused. */
   readonly receivedAt: number;
@@ -37,6 +45,7 @@ export class BatchRules {
   private readonly returns = new ReturnMatcher();
   /** Reused for every row: most rows break no rule and need no array of their own. */
   private readonly found: CellIssue[] = [];
+  private readonly compiled = new Map<DatasetName, DatasetRules>();
 
   constructor(options: BatchRulesOptions) {
     this.eventTimes = new EventTimeRule(options.receivedAt);
@@ -44,17 +53,37 @@ export class BatchRules {
 
   /** The issues that refuse this row; empty (and shared: do not add to it) when it may be kept. */
   check(dataset: DatasetName, row: AnyRow): readonly CellIssue[] {
-    const issues = this.found;
-    issues.length = 0;
-    this.references.check(dataset, row, issues);
-    this.eventTimes.check(dataset, row, issues);
-    return issues.length === 0 ? NO_ISSUES : [...issues];
+    return this.forDataset(dataset).check(row);
   }
 
   /** Records a kept row, for the uniqueness, reference and return rules of later rows. */
   accept(dataset: DatasetName, row: AnyRow, line: number): void {
-    this.references.accept(dataset, row);
-    if (dataset === 'transactions') this.returns.observe(row, line);
+    this.forDataset(dataset).accept(row, line);
+  }
+
+  /** check and accept for the rows of one dataset, without finding its rules again for each row. */
+  forDataset(dataset: DatasetName): DatasetRules {
+    let rules = this.compiled.get(dataset);
+    if (!rules) {
+      const references = this.references.forDataset(dataset);
+      const eventTimes = this.eventTimes;
+      const returns = dataset === 'transactions' ? this.returns : undefined;
+      const issues = this.found;
+      rules = {
+        check: (row) => {
+          issues.length = 0;
+          references.check(row, issues);
+          eventTimes.check(dataset, row, issues);
+          return issues.length === 0 ? NO_ISSUES : [...issues];
+        },
+        accept: (row, line) => {
+          references.accept(row);
+          returns?.observe(row, line);
+        },
+      };
+      this.compiled.set(dataset, rules);
+    }
+    return rules;
   }
 
   /** The kept rows of a dataset that deserve a look, once all of its rows were read. */

@@ -1,4 +1,5 @@
-import { DAY_MILLIS, dayOfIsoDate } from '../calendar';
+import { DAY_MILLIS } from '../calendar';
+import { dayOfSimpleIsoDate } from '../contracts/cell-fast-paths';
 import type { AnyRow } from '../contracts/contract';
 import type { DatasetName } from '../contracts/datasets';
 import type { CellIssue } from './row-issues';
@@ -23,7 +24,7 @@ export const EARLIEST_EVENT_MILLIS = 0;
 function millisOf(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
-  const day = dayOfIsoDate(value);
+  const day = dayOfSimpleIsoDate(value);
   return Number.isNaN(day) ? undefined : day * DAY_MILLIS;
 }
 
@@ -46,7 +47,8 @@ export class EventTimeRule {
   check(dataset: DatasetName, row: AnyRow, issues: CellIssue[]): void {
     const columns = EVENT_TIMES[dataset];
     if (!columns) return;
-    for (const column of columns) {
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i] as string;
       const millis = millisOf(row[column]);
       if (millis === undefined) continue;
       if (millis > this.latest) {

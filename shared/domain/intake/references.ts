@@ -57,49 +57,87 @@ export const VALIDATION_ORDER: readonly DatasetName[] = [
   'responses',
 ];
 
+/** The uniqueness and reference rules of one dataset, its sets looked up once rather than per row. */
+export interface DatasetReferences {
+  /** Adds issues for a duplicate id and dangling references; call `accept` only when the row is kept. */
+  check(row: AnyRow, issues: CellIssue[]): void;
+  accept(row: AnyRow): void;
+}
+
 /**
  * Ids of the rows accepted so far, per dataset, to check uniqueness and references. Ids are kept
  * as 64-bit hashes (see HashedKeySet), so a file of tens of millions of lines fits in a Lambda.
  */
 export class ReferenceIndex {
   private readonly ids = new Map<DatasetName, HashedKeySet>();
+  private readonly compiled = new Map<DatasetName, DatasetReferences>();
 
   /** Adds issues for duplicates and dangling references; call `accept` only when the row is kept. */
   public check(dataset: DatasetName, row: AnyRow, issues: CellIssue[] = []): CellIssue[] {
-    const idColumn = IDENTITY[dataset];
-    const id = idColumn ? row[idColumn] : undefined;
-    if (idColumn && typeof id === 'string' && this.ids.get(dataset)?.has(id)) {
-      issues.push({
-        column: idColumn,
-        value: id,
-        rule: 'duplicate_id',
-        message: `${idColumn} ${id} appears more than once`,
-      });
-    }
-    for (const ref of REFERENCES[dataset] ?? []) {
-      const value = row[ref.column];
-      if (typeof value !== 'string') continue; // empty optional reference, e.g. a control contact's offer
-      if (!this.ids.get(ref.target)?.has(value)) {
-        issues.push({
-          column: ref.column,
-          value,
-          rule: ref.rule,
-          message: `${ref.column} ${value} is not in ${ref.target}`,
-        });
-      }
-    }
+    this.forDataset(dataset).check(row, issues);
     return issues;
   }
 
   public accept(dataset: DatasetName, row: AnyRow): void {
-    const idColumn = IDENTITY[dataset];
-    const id = idColumn ? row[idColumn] : undefined;
-    if (typeof id !== 'string') return;
+    this.forDataset(dataset).accept(row);
+  }
+
+  /** The rules of one dataset, for a caller that checks many of its rows. */
+  public forDataset(dataset: DatasetName): DatasetReferences {
+    let rules = this.compiled.get(dataset);
+    if (!rules) {
+      rules = this.compile(dataset);
+      this.compiled.set(dataset, rules);
+    }
+    return rules;
+  }
+
+  /** A dataset's ids; an empty set until its first row is kept. */
+  private idsOf(dataset: DatasetName): HashedKeySet {
     let set = this.ids.get(dataset);
     if (!set) {
       set = new HashedKeySet();
       this.ids.set(dataset, set);
     }
-    set.add(id);
+    return set;
+  }
+
+  private compile(dataset: DatasetName): DatasetReferences {
+    const idColumn = IDENTITY[dataset];
+    const own = this.idsOf(dataset);
+    const references = (REFERENCES[dataset] ?? []).map((ref) => ({ ...ref, ids: this.idsOf(ref.target) }));
+    return {
+      check: (row, issues) => {
+        if (idColumn !== undefined) {
+          const id = row[idColumn];
+          if (typeof id === 'string' && own.has(id)) {
+            issues.push({
+              column: idColumn,
+              value: id,
+              rule: 'duplicate_id',
+              message: `${idColumn} ${id} appears more than once`,
+            });
+          }
+        }
+        for (let i = 0; i < references.length; i++) {
+          const ref = references[i] as (typeof references)[number];
+          const value = row[ref.column];
+          if (typeof value !== 'string') continue; // empty optional reference, e.g. a control contact's offer
+          if (!ref.ids.has(value)) {
+            issues.push({
+              column: ref.column,
+              value,
+              rule: ref.rule,
+              message: `${ref.column} ${value} is not in ${ref.target}`,
+            });
+          }
+        }
+      },
+      accept: (row) => {
+        if (idColumn === undefined) return;
+        const id = row[idColumn];
+        if (typeof id === 'string') own.add(id);
+      },
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { AnyRow } from '../contracts/contract';
-import { HashedMinMap } from './hashed-keys';
+import { HashedLog, HashedMinMap } from './hashed-keys';
 import type { CellIssue } from './row-issues';
 
 /** A row that was accepted but deserves a look: written beside the quarantine, counted on the file. */
@@ -15,9 +15,14 @@ export interface FlaggedRow {
  * the till, and a partner's history window can start after the purchase) but it is flagged, never
  * silently accepted. Guest returns have no customer to match and are not judged. Files need not
  * be in time order, so returns are judged once every transaction was read.
+ *
+ * Purchases are logged in file order (a hash of customer and product, and the time) rather than
+ * kept in a map by pair: millions of purchase lines then cost sequential writes, not a random
+ * access each into a table of hundreds of megabytes. When the returns are judged, the few pairs
+ * they name get a map, and one pass over the log finds each one's first purchase.
  */
 export class ReturnMatcher {
-  private readonly firstPurchase = new HashedMinMap();
+  private readonly purchases = new HashedLog();
   private lines: number[] = [];
   private times: number[] = [];
   private quantities: number[] = [];
@@ -29,7 +34,7 @@ export class ReturnMatcher {
     if (typeof customer !== 'string' || typeof product !== 'string') return;
     if (typeof quantity !== 'number' || typeof ts !== 'number') return;
     if (quantity > 0) {
-      this.firstPurchase.keepMin(customer, ts, product);
+      this.purchases.add(customer, ts, product);
       return;
     }
     this.lines.push(line);
@@ -41,10 +46,12 @@ export class ReturnMatcher {
 
   /** The returns without a matching purchase, in file order; forgets them once listed. */
   *unmatched(file: string): Generator<FlaggedRow> {
+    const firstPurchase = this.firstPurchases();
     for (let i = 0; i < this.lines.length; i++) {
       const customer = this.customers[i] as string;
       const product = this.products[i] as string;
-      const bought = this.firstPurchase.get(customer, product);
+      const first = firstPurchase.get(customer, product);
+      const bought = first === NOT_BOUGHT ? undefined : first;
       if (bought !== undefined && bought <= (this.times[i] as number)) continue;
       yield {
         file,
@@ -68,4 +75,19 @@ export class ReturnMatcher {
     this.customers = [];
     this.products = [];
   }
+
+  /** For each (customer, product) pair of the returns held: the time of its first purchase, or NOT_BOUGHT. */
+  private firstPurchases(): HashedMinMap {
+    const first = new HashedMinMap(this.lines.length);
+    if (this.lines.length === 0) return first;
+    for (let i = 0; i < this.lines.length; i++)
+      first.keepMin(this.customers[i] as string, NOT_BOUGHT, this.products[i] as string);
+    this.purchases.scan((hi, lo, ts) => {
+      first.lowerIfPresent(hi, lo, ts);
+    });
+    return first;
+  }
 }
+
+/** A pair's first purchase before any was found: later than every time. */
+const NOT_BOUGHT = Number.POSITIVE_INFINITY;

@@ -1,4 +1,4 @@
-import { dayOfIsoDate } from '../calendar';
+import { dayOfSimpleIsoDate } from '../contracts/cell-fast-paths';
 import type { StorageType, StoredValue } from '../contracts/column';
 import type { LakeColumn } from './catalog';
 
@@ -28,7 +28,7 @@ export interface ColumnBatch {
 
 /** Epoch days of an ISO date as stored in a row. */
 export function epochDayOf(date: string): number {
-  const day = dayOfIsoDate(date);
+  const day = dayOfSimpleIsoDate(date);
   if (Number.isNaN(day)) throw new Error(`not an ISO date: ${date}`);
   return day;
 }
@@ -44,8 +44,11 @@ const KIND: Record<StorageType, NumericKind | 'utf8'> = {
 };
 
 interface Builder {
-  push(value: StoredValue | undefined): void;
-  /** The values so far as a vector that owns its arrays; the builder starts afresh. */
+  /** Sets row `n` (below the capacity last given to `reserve`) to the value. */
+  push(value: StoredValue | undefined, n: number): void;
+  /** Makes room for `rows` rows. */
+  reserve(rows: number): void;
+  /** The first `length` values as a vector that owns its arrays; the builder starts afresh. */
   take(length: number): ColumnVector;
 }
 
@@ -66,7 +69,6 @@ class Utf8Builder implements Builder {
   private bytes: Uint8Array;
   private offsets: Int32Array;
   private valid: Uint8Array | undefined;
-  private length = 0;
   private end = 0;
 
   constructor(
@@ -78,33 +80,36 @@ class Utf8Builder implements Builder {
     this.valid = column.required ? undefined : new Uint8Array(initial);
   }
 
-  push(value: StoredValue | undefined): void {
-    const n = this.length;
-    this.offsets = grown(this.offsets, n + 2);
-    if (this.valid) this.valid = grown(this.valid, n + 1);
+  reserve(rows: number): void {
+    this.offsets = grown(this.offsets, rows + 1);
+    if (this.valid) this.valid = grown(this.valid, rows);
+  }
+
+  push(value: StoredValue | undefined, n: number): void {
+    const valid = this.valid;
     if (value === null || value === undefined) {
-      if (!this.valid) missing(this.column);
-      this.valid[n] = 0;
+      if (!valid) missing(this.column);
+      valid[n] = 0;
     } else {
       const text = typeof value === 'string' ? value : String(value);
+      const length = text.length;
       // At most 3 bytes per UTF-16 unit; ASCII, the usual case, is copied without an encoder call.
-      this.bytes = grown(this.bytes, this.end + text.length * 3);
-      let at = this.end;
-      let ascii = true;
-      for (let i = 0; i < text.length; i++) {
+      if (this.end + length * 3 > this.bytes.length) this.bytes = grown(this.bytes, this.end + length * 3);
+      const bytes = this.bytes;
+      const start = this.end;
+      let at = start;
+      for (let i = 0; i < length; i++) {
         const c = text.charCodeAt(i);
         if (c >= 0x80) {
-          ascii = false;
+          at = start + encoder.encodeInto(text, bytes.subarray(start)).written;
           break;
         }
-        this.bytes[at++] = c;
+        bytes[at++] = c;
       }
-      if (!ascii) at = this.end + encoder.encodeInto(text, this.bytes.subarray(this.end)).written;
       this.end = at;
-      if (this.valid) this.valid[n] = 1;
+      if (valid) valid[n] = 1;
     }
     this.offsets[n + 1] = this.end;
-    this.length = n + 1;
   }
 
   take(length: number): ColumnVector {
@@ -117,7 +122,6 @@ class Utf8Builder implements Builder {
     this.offsets = new Int32Array(this.initial + 1);
     this.bytes = new Uint8Array(this.initial * 8);
     if (this.valid) this.valid = new Uint8Array(this.initial);
-    this.length = 0;
     this.end = 0;
     return vector;
   }
@@ -128,23 +132,17 @@ const encoder = new TextEncoder();
 class NumericBuilder implements Builder {
   private values: Int32Array | Float64Array | Uint8Array;
   private valid: Uint8Array | undefined;
-  private length = 0;
   private readonly kind: NumericKind;
-  private readonly toNumber: (v: StoredValue) => number;
+  private readonly storage: StorageType;
 
   constructor(
     private readonly column: LakeColumn,
     private readonly initial: number,
   ) {
     this.kind = KIND[column.storage] as NumericKind;
+    this.storage = column.storage;
     this.values = this.make(initial);
     this.valid = column.required ? undefined : new Uint8Array(initial);
-    this.toNumber =
-      column.storage === 'date'
-        ? (v) => epochDayOf(v as string)
-        : column.storage === 'boolean'
-          ? (v) => (v ? 1 : 0)
-          : (v) => v as number;
   }
 
   private make(n: number): Int32Array | Float64Array | Uint8Array {
@@ -155,19 +153,28 @@ class NumericBuilder implements Builder {
         : new Uint8Array(n);
   }
 
-  push(value: StoredValue | undefined): void {
-    const n = this.length;
-    this.values = grown(this.values, n + 1);
-    if (this.valid) this.valid = grown(this.valid, n + 1);
+  reserve(rows: number): void {
+    this.values = grown(this.values, rows);
+    if (this.valid) this.valid = grown(this.valid, rows);
+  }
+
+  push(value: StoredValue | undefined, n: number): void {
+    const valid = this.valid;
     if (value === null || value === undefined) {
-      if (!this.valid) missing(this.column);
-      this.valid[n] = 0;
+      if (!valid) missing(this.column);
+      valid[n] = 0;
       this.values[n] = 0;
     } else {
-      if (this.valid) this.valid[n] = 1;
-      this.values[n] = this.toNumber(value);
+      if (valid) valid[n] = 1;
+      this.values[n] =
+        this.storage === 'date'
+          ? epochDayOf(value as string)
+          : this.storage === 'boolean'
+            ? value
+              ? 1
+              : 0
+            : (value as number);
     }
-    this.length = n + 1;
   }
 
   take(length: number): ColumnVector {
@@ -178,7 +185,6 @@ class NumericBuilder implements Builder {
     } as ColumnVector;
     this.values = this.make(this.initial);
     if (this.valid) this.valid = new Uint8Array(this.initial);
-    this.length = 0;
     return vector;
   }
 }
@@ -186,13 +192,16 @@ class NumericBuilder implements Builder {
 /** Collects rows into a ColumnBatch; reusable after `take`. */
 export class ColumnBatchBuilder {
   private readonly builders: readonly Builder[];
+  private readonly names: readonly string[];
   private count = 0;
+  private capacity: number;
+  private readonly initial: number;
 
-  constructor(
-    private readonly columns: readonly LakeColumn[],
-    initialCapacity = 1024,
-  ) {
+  constructor(columns: readonly LakeColumn[], initialCapacity = 1024) {
     const initial = Math.max(1, initialCapacity);
+    this.initial = initial;
+    this.capacity = initial;
+    this.names = columns.map((c) => c.name);
     this.builders = columns.map((c) =>
       KIND[c.storage] === 'utf8' ? new Utf8Builder(c, initial) : new NumericBuilder(c, initial),
     );
@@ -203,16 +212,22 @@ export class ColumnBatchBuilder {
   }
 
   add(row: Readonly<Record<string, StoredValue>>): void {
-    for (let i = 0; i < this.columns.length; i++) {
-      (this.builders[i] as Builder).push(row[(this.columns[i] as LakeColumn).name]);
+    const n = this.count;
+    const builders = this.builders;
+    if (n === this.capacity) {
+      this.capacity *= 2;
+      for (let i = 0; i < builders.length; i++) (builders[i] as Builder).reserve(this.capacity);
     }
-    this.count += 1;
+    const names = this.names;
+    for (let i = 0; i < builders.length; i++) (builders[i] as Builder).push(row[names[i] as string], n);
+    this.count = n + 1;
   }
 
   /** The rows so far as a batch, which owns its arrays, and a fresh start. */
   take(): ColumnBatch {
     const batch = { length: this.count, vectors: this.builders.map((b) => b.take(this.count)) };
     this.count = 0;
+    this.capacity = this.initial;
     return batch;
   }
 }

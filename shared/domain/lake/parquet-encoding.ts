@@ -100,18 +100,33 @@ function arrowData(column: LakeColumn, vector: ColumnVector, length: number): Da
   return makeData({ type: type as Int32, length, data: vector.values as never, ...nulls });
 }
 
+export interface EncodingOptions {
+  /**
+   * Columns written without a dictionary: those whose values are all different (a dataset's id),
+   * where a dictionary only costs time and space. Values, types and schema are the same either way.
+   */
+  readonly withoutDictionary?: readonly string[];
+}
+
 /**
  * Encodes a column batch as one Parquet file (Snappy), columns in catalog order, contract-required
  * columns REQUIRED and the rest OPTIONAL. The batch becomes an Arrow record batch without copying
  * values, and parquet-wasm writes it.
  */
-export function encodeColumnBatch(columns: readonly LakeColumn[], batch: ColumnBatch): Uint8Array {
+export function encodeColumnBatch(
+  columns: readonly LakeColumn[],
+  batch: ColumnBatch,
+  options: EncodingOptions = {},
+): Uint8Array {
   const fields = columns.map((c) => new Field(c.name, arrowType(c.storage), c.required !== true));
   const children = columns.map((c, i) => arrowData(c, batch.vectors[i] as ColumnVector, batch.length));
   const struct = makeData({ type: new Struct(fields), length: batch.length, children, nullCount: 0 });
   const table = new Table([new RecordBatch(new Schema(fields), struct)]);
   const parquet = parquetWriter();
-  const properties = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).build();
+  let builder = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY);
+  for (const name of options.withoutDictionary ?? [])
+    if (columns.some((c) => c.name === name)) builder = builder.setColumnDictionaryEnabled(name, false);
+  const properties = builder.build();
   return parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(table, 'stream')), properties);
 }
 

@@ -1,4 +1,5 @@
 import type { StoredValue } from '../../domain/contracts/column';
+import { identityOf } from '../../domain/intake/references';
 import {
   curatedMonthPrefix,
   curatedPartitionPrefix,
@@ -6,7 +7,7 @@ import {
   monthPartitioner,
 } from '../../domain/lake/catalog';
 import { ColumnBatchBuilder } from '../../domain/lake/column-batch';
-import { encodeColumnBatch } from '../../domain/lake/parquet-encoding';
+import { type EncodingOptions, encodeColumnBatch } from '../../domain/lake/parquet-encoding';
 import type { ObjectStore } from '../../ports/object-store';
 
 /**
@@ -20,6 +21,8 @@ export class CuratedPartWriter {
   private held = 0;
   private parts = 0;
   private readonly monthOf: ReturnType<typeof monthPartitioner>;
+  /** A dataset's id is unique in the batch: no dictionary can shorten it. */
+  private readonly encoding: EncodingOptions;
 
   public constructor(
     private readonly store: ObjectStore,
@@ -29,6 +32,8 @@ export class CuratedPartWriter {
     private readonly partRows: number,
   ) {
     this.monthOf = monthPartitioner(table);
+    const id = identityOf(table.name);
+    this.encoding = id ? { withoutDictionary: [id] } : {};
   }
 
   /** Adds a row; returns a promise only when a part is being written. */
@@ -62,7 +67,7 @@ export class CuratedPartWriter {
       : curatedPartitionPrefix(this.table.name, this.runId);
     const key = `${prefix}part-${String(this.parts).padStart(5, '0')}.parquet`;
     this.parts += 1;
-    const body = encodeColumnBatch(this.table.columns, batch);
+    const body = encodeColumnBatch(this.table.columns, batch, this.encoding);
     await this.store.write({ bucket: this.bucket, key }, body, 'application/vnd.apache.parquet');
   }
 }

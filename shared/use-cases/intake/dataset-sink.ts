@@ -1,5 +1,5 @@
 import { contractFor, type DatasetName } from '../../domain/contracts/datasets';
-import type { BatchRules } from '../../domain/intake/batch-rules';
+import type { BatchRules, DatasetRules } from '../../domain/intake/batch-rules';
 import { ExceptionTally } from '../../domain/intake/exception-tally';
 import type { CellIssue } from '../../domain/intake/row-issues';
 import type { RowOutcome } from '../../domain/intake/row-validator';
@@ -36,6 +36,7 @@ export class DatasetSink {
   private readonly quarantine: JsonLinesWriter;
   private readonly flags: JsonLinesWriter;
   private readonly exceptions = new ExceptionTally();
+  private readonly rules: DatasetRules;
 
   public constructor(
     public readonly dataset: DatasetName,
@@ -45,6 +46,7 @@ export class DatasetSink {
   ) {
     const table = lakeTables.find((t) => t.name === dataset);
     if (!table) throw new Error(`no lake table for ${dataset}`);
+    this.rules = settings.rules.forDataset(dataset);
     this.parts = new CuratedPartWriter(
       settings.store,
       settings.lakeBucket,
@@ -77,9 +79,9 @@ export class DatasetSink {
   public take(outcome: RowOutcome, line: number): Promise<void> | undefined {
     this.rowsIn += 1;
     if (outcome.ok) {
-      const issues = this.settings.rules.check(this.dataset, outcome.row);
+      const issues = this.rules.check(outcome.row);
       if (issues.length === 0) {
-        this.settings.rules.accept(this.dataset, outcome.row, line);
+        this.rules.accept(outcome.row, line);
         this.observe?.(this.dataset, outcome.row);
         this.accepted += 1;
         const ts = outcome.row.ts;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { AnyRow } from '#shared/domain/contracts/contract';
 import { BatchRules } from '#shared/domain/intake/batch-rules';
 import { LOCAL_TIME_TOLERANCE_MILLIS } from '#shared/domain/intake/event-times';
 import { ExceptionTally } from '#shared/domain/intake/exception-tally';
-import { HashedKeySet, HashedMinMap } from '#shared/domain/intake/hashed-keys';
-import { ReturnMatcher } from '#shared/domain/intake/return-matcher';
+import { HashedKeySet, HashedLog, HashedMinMap, hashInto } from '#shared/domain/intake/hashed-keys';
+import { type FlaggedRow, ReturnMatcher } from '#shared/domain/intake/return-matcher';
 
 const RECEIVED = Date.UTC(2026, 1, 28, 7);
 
@@ -39,6 +40,38 @@ describe('HashedMinMap', () => {
     expect(map.get('k4999')).toBe(94);
     expect(map.get('k5000')).toBeUndefined();
     expect(map.size).toBe(5_000);
+  });
+});
+
+describe('HashedLog', () => {
+  it('hands back every hash and number in the order added, across chunks', () => {
+    const log = new HashedLog();
+    const n = 150_000;
+    for (let i = 0; i < n; i++) log.add(`C${i % 1_000}`, i, i % 2 === 0 ? `P${i}` : undefined);
+    expect(log.size).toBe(n);
+    const expected = new Uint32Array(2);
+    let seen = 0;
+    log.scan((hi, lo, value) => {
+      const i = seen;
+      hashInto(`C${i % 1_000}`, i % 2 === 0 ? `P${i}` : undefined, expected);
+      if (hi !== expected[0] || lo !== expected[1] || value !== i) throw new Error(`entry ${i} differs`);
+      seen += 1;
+    });
+    expect(seen).toBe(n);
+  });
+
+  it('lowers only the values of hashes a HashedMinMap already holds', () => {
+    const map = new HashedMinMap();
+    map.keepMin('C1', 50, 'P1');
+    const hash = new Uint32Array(2);
+    hashInto('C1', 'P1', hash);
+    map.lowerIfPresent(hash[0] as number, hash[1] as number, 40);
+    map.lowerIfPresent(hash[0] as number, hash[1] as number, 45);
+    hashInto('C2', 'P1', hash);
+    map.lowerIfPresent(hash[0] as number, hash[1] as number, 1);
+    expect(map.get('C1', 'P1')).toBe(40);
+    expect(map.get('C2', 'P1')).toBeUndefined();
+    expect(map.size).toBe(1);
   });
 });
 
@@ -117,6 +150,67 @@ describe('returns without a matching purchase', () => {
     );
     // Listed once: the matcher forgets what it handed over.
     expect([...matcher.unmatched('t.csv')]).toEqual([]);
+  });
+
+  /** The matcher as it was before purchases were logged: a map of each pair's first purchase. */
+  class MapMatcher {
+    private readonly firstPurchase = new HashedMinMap();
+    private returns: { row: AnyRow; line: number }[] = [];
+    observe(row: AnyRow, line: number): void {
+      const { customer_id: customer, product_id: product, quantity, ts } = row;
+      if (typeof customer !== 'string' || typeof product !== 'string') return;
+      if (typeof quantity !== 'number' || typeof ts !== 'number') return;
+      if (quantity > 0) this.firstPurchase.keepMin(customer, ts, product);
+      else this.returns.push({ row, line });
+    }
+    *unmatched(file: string): Generator<FlaggedRow> {
+      for (const { row, line } of this.returns) {
+        const customer = row.customer_id as string;
+        const product = row.product_id as string;
+        const bought = this.firstPurchase.get(customer, product);
+        if (bought !== undefined && bought <= (row.ts as number)) continue;
+        yield {
+          file,
+          line,
+          issues: [
+            {
+              column: 'quantity',
+              value: String(row.quantity),
+              rule: 'return_without_purchase',
+              message:
+                bought === undefined
+                  ? `customer ${customer} returns product ${product} but has no purchase of it in this batch`
+                  : `customer ${customer} returns product ${product} before first buying it in this batch`,
+            },
+          ],
+        };
+      }
+      this.returns = [];
+    }
+  }
+
+  it('flags exactly the returns a map of first purchases flags, file after file', () => {
+    let state = 17;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return state % n;
+    };
+    const logged = new ReturnMatcher();
+    const mapped = new MapMatcher();
+    for (const file of ['a.csv', 'b.csv']) {
+      for (let at = 2; at < 60_000; at++) {
+        const quantity = next(30) === 0 ? -1 - next(3) : 1 + next(4);
+        const row =
+          at % 997 === 0
+            ? line(null, 'P1', -1, 1)
+            : line(`C${next(2_000)}`, `P${next(50)}`, quantity, 1 + next(300));
+        logged.observe(row, at);
+        mapped.observe(row, at);
+      }
+      const flagged = [...logged.unmatched(file)];
+      expect(flagged.length).toBeGreaterThan(100);
+      expect(flagged).toEqual([...mapped.unmatched(file)]);
+    }
   });
 
   it('is judged by the batch rules for transactions only, on accepted rows', () => {

@@ -111,4 +111,26 @@ describe('ColumnBatchBuilder', () => {
     });
     expect(back[10]).toEqual({ id: 'r10', n: 10, x: 2.5, day: null, at: '2026-01-01 00:00:10', ok: true });
   });
+
+  it('is reused after take, growing again from its first capacity, with the same vectors as a fresh builder', () => {
+    const rowsOf = (from: number, count: number) =>
+      Array.from({ length: count }, (_, k) => {
+        const i = from + k;
+        return {
+          id: i % 11 === 0 ? `é${i}` : `r${i}`,
+          n: i,
+          x: i % 3 === 0 ? null : i / 4,
+          day: i % 5 === 0 ? null : '2026-02-28',
+          at: i,
+          ok: i % 7 === 0 ? null : i % 2 === 0,
+        };
+      });
+    const reused = new ColumnBatchBuilder(COLUMNS, 2);
+    for (const row of rowsOf(0, 37)) reused.add(row);
+    reused.take();
+    for (const row of rowsOf(100, 300)) reused.add(row);
+    const fresh = new ColumnBatchBuilder(COLUMNS, 1024);
+    for (const row of rowsOf(100, 300)) fresh.add(row);
+    expect(reused.take()).toEqual(fresh.take());
+  });
 });

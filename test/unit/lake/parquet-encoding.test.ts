@@ -1,3 +1,4 @@
+import { parquetMetadata } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import type { StoredValue } from '#shared/domain/contracts/column';
 import { contractFor, DATASET_NAMES, type DatasetName } from '#shared/domain/contracts/datasets';
@@ -11,7 +12,8 @@ import {
   lakeTables,
   monthPartitionOf,
 } from '#shared/domain/lake/catalog';
-import { encodeParquet } from '#shared/domain/lake/parquet-encoding';
+import { ColumnBatchBuilder } from '#shared/domain/lake/column-batch';
+import { encodeColumnBatch, encodeParquet } from '#shared/domain/lake/parquet-encoding';
 import { readParquet } from './duckdb';
 
 const COLUMNS: readonly LakeColumn[] = [
@@ -99,6 +101,50 @@ describe('encodeParquet read back with DuckDB', () => {
       const { types } = await readParquet(encodeParquet(table.columns, []));
       expect(Object.keys(types)).toEqual(table.columns.map((c) => c.name));
     }
+  });
+});
+
+describe('encodeColumnBatch without a dictionary for some columns', () => {
+  const table = lakeTableOf('transactions');
+  const batch = () => {
+    const builder = new ColumnBatchBuilder(table.columns);
+    for (let i = 0; i < 2_000; i++) {
+      builder.add({
+        line_id: `L${i}`,
+        transaction_id: `T${Math.floor(i / 3)}`,
+        customer_id: i % 10 === 0 ? null : `C${i % 97}`,
+        ts: Date.UTC(2026, 0, 1) + i * 60_000,
+        product_id: `P${i % 13}`,
+        quantity: (i % 4) + 1,
+        unit_price: (i % 50) / 4,
+        discount: i % 9 === 0 ? 0.5 : null,
+        branch: i % 5 === 0 ? null : `B${i % 5}`,
+        sales_channel: ['online', 'app', 'over_the_counter'][i % 3] ?? 'app',
+      });
+    }
+    return builder.take();
+  };
+  const encodings = (bytes: Uint8Array) =>
+    Object.fromEntries(
+      (parquetMetadata(bytes.slice().buffer).row_groups[0]?.columns ?? []).map((c) => [
+        c.meta_data?.path_in_schema.join('.'),
+        c.meta_data?.encodings ?? [],
+      ]),
+    );
+
+  it('writes the same schema and values, only the named column without a dictionary', async () => {
+    const plain = encodeColumnBatch(table.columns, batch(), {
+      withoutDictionary: ['line_id', 'not_a_column'],
+    });
+    const usual = encodeColumnBatch(table.columns, batch());
+    const [a, b] = await Promise.all([readParquet(plain), readParquet(usual)]);
+    expect(a.types).toEqual(b.types);
+    expect(a.rows).toEqual(b.rows);
+    const [withoutDictionary, withDictionary] = [encodings(plain), encodings(usual)];
+    expect(withoutDictionary.line_id).not.toContain('RLE_DICTIONARY');
+    expect(withDictionary.line_id).toContain('RLE_DICTIONARY');
+    for (const name of ['transaction_id', 'product_id', 'sales_channel'])
+      expect(withoutDictionary[name]).toEqual(withDictionary[name]);
   });
 });
 

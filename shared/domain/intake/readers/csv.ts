@@ -52,6 +52,9 @@ export function recordFromFields(
   return recordMaker(columns)(line, fields);
 }
 
+/** Bytes of text tokenized at a time, whatever the size of the stream's chunks. */
+const PIECE_BYTES = 64 * 1024;
+
 /**
  * Streams a CSV object in batches of records, in constant memory, hashing the raw bytes on the
  * way. The header (or the manifest's columns) is read before this resolves; batches hold the
@@ -69,19 +72,28 @@ export async function openCsvSource(raw: Readable, spec: SourceSpec): Promise<Re
   const chunks = (text as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   const decoder = new StringDecoder('utf8');
   let finished = false;
+  // What is left of the stream's last chunk, read a piece at a time.
+  let rest: Buffer | undefined;
 
-  /** The records of the next chunk (possibly none), or undefined once the text has ended. */
+  /** The records of the next piece of text (possibly none), or undefined once the text has ended. */
   const nextChunk = async (): Promise<TokenizedRecords | undefined> => {
     if (finished) return undefined;
     try {
-      const chunk = await chunks.next();
-      if (chunk.done) {
-        finished = true;
-        const tail = decoder.end();
-        if (tail) tokenizer.push(tail);
-        return tokenizer.end();
+      if (!rest) {
+        const chunk = await chunks.next();
+        if (chunk.done) {
+          finished = true;
+          const tail = decoder.end();
+          if (tail) tokenizer.push(tail);
+          return tokenizer.end();
+        }
+        rest = chunk.value;
       }
-      return tokenizer.push(decoder.write(chunk.value));
+      // A batch's records are alive until the batch is done: small batches keep the young
+      // generation's survivors, and so the garbage collector's copying, small.
+      const piece = rest.length > PIECE_BYTES ? rest.subarray(0, PIECE_BYTES) : rest;
+      rest = piece === rest ? undefined : rest.subarray(PIECE_BYTES);
+      return tokenizer.push(decoder.write(piece));
     } catch (error) {
       throw asSourceError(error);
     }

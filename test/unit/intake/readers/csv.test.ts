@@ -160,6 +160,22 @@ describe('openCsvSource: reading records', () => {
     expect(await table(open(text, {}, 3))).toEqual(await table(open(text)));
   });
 
+  it('reads a chunk far larger than the pieces it is tokenized in as the same records as tiny chunks', async () => {
+    // Multi-byte characters, quoted line breaks and CRLFs land on every kind of piece boundary.
+    const lines = ['id,name,note'];
+    for (let i = 0; i < 6_000; i++) {
+      const note =
+        i % 7 === 0 ? `"line one\r\nline ""two"" ${i}"` : i % 5 === 0 ? 'Zoë Ångström 😀' : `n${i}`;
+      lines.push(`${i},naïve ${'x'.repeat(i % 40)},${note}`);
+    }
+    const text = `${lines.join('\r\n')}\r\n`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(3 * 64 * 1024);
+    const whole = await table(open(text));
+    expect(whole.rows).toHaveLength(6_000);
+    expect(whole).toEqual(await table(open(text, {}, 4_099)));
+    expect(whole).toEqual(await table(open(text, {}, 131_071)));
+  });
+
   it('gives the right lines around a quoted field with an embedded CRLF', async () => {
     const records = await readAll(open('id,note\r\n1,"two\r\nlines"\r\n2,plain\r\n'));
     expect(records.map((r) => r.line)).toEqual([2, 4]);
