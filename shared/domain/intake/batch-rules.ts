@@ -71,7 +71,7 @@ export class BatchRules {
       const issues = this.found;
       rules = {
         check: (row) => {
-          issues.length = 0;
+          if (issues.length > 0) issues.length = 0;
           references.check(row, issues);
           eventTimes.check(dataset, row, issues);
           return issues.length === 0 ? NO_ISSUES : [...issues];

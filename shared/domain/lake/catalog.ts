@@ -63,9 +63,13 @@ export function lakeTableOf(dataset: DatasetName): LakeTable {
   return table;
 }
 
+/** Days whose month a partitioner remembers; past that it starts afresh, so memory stays small. */
+const REMEMBERED_DAYS = 4096;
+
 /**
  * The month partition of a row, for a table partitioned by month (undefined for others). Rows
- * usually come in time order, so the month of the last day seen is kept rather than recomputed.
+ * usually come in time order, or at least within a few years, so the month of each day seen is
+ * remembered rather than recomputed: the same string for every row of a month.
  */
 export function monthPartitioner(
   table: LakeTable,
@@ -74,6 +78,7 @@ export function monthPartitioner(
   if (!column) return () => undefined;
   let lastDay = Number.NaN;
   let lastMonth = '';
+  const months = new Map<number, string>();
   return (row) => {
     const value = row[column];
     if (typeof value !== 'number')
@@ -81,7 +86,13 @@ export function monthPartitioner(
     const day = Math.floor(value / DAY_MILLIS);
     if (day !== lastDay) {
       lastDay = day;
-      lastMonth = monthOfMillis(value);
+      let month = months.get(day);
+      if (month === undefined) {
+        if (months.size >= REMEMBERED_DAYS) months.clear();
+        month = monthOfMillis(value);
+        months.set(day, month);
+      }
+      lastMonth = month;
     }
     return lastMonth;
   };

@@ -10,6 +10,7 @@ import {
   type LakeColumn,
   lakeTableOf,
   lakeTables,
+  monthPartitioner,
   monthPartitionOf,
 } from '#shared/domain/lake/catalog';
 import { ColumnBatchBuilder } from '#shared/domain/lake/column-batch';
@@ -202,5 +203,16 @@ describe('lake catalog', () => {
     expect(monthPartitionOf(table, { ts: Date.UTC(2026, 1, 1) })).toBe('2026-02');
     expect(monthPartitionOf(lakeTableOf('offers'), { valid_from: '2026-01-01' })).toBeUndefined();
     expect(() => monthPartitionOf(table, { ts: null })).toThrow(/must be a timestamp/);
+  });
+
+  it('gives every row the month of its own timestamp, over more days than a partitioner remembers', () => {
+    const monthOf = monthPartitioner(lakeTableOf('transactions'));
+    let state = 7;
+    for (let i = 0; i < 20_000; i++) {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      const ts = Date.UTC(1990, 0, 1) + (state % 20_000) * 86_400_000 + (i % 86_400) * 1_000 - 43_200_000;
+      const expected = new Date(ts).toISOString().slice(0, 7);
+      if (monthOf({ ts }) !== expected) throw new Error(`${ts}: ${monthOf({ ts })}, not ${expected}`);
+    }
   });
 });
