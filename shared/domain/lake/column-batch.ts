@@ -48,7 +48,7 @@ interface Builder {
   push(value: StoredValue | undefined, n: number): void;
   /** Makes room for `rows` rows. */
   reserve(rows: number): void;
-  /** The first `length` values as a vector that owns its arrays; the builder starts afresh. */
+  /** The first `length` values as a vector that owns its arrays (views, not copies); the builder starts afresh. */
   take(length: number): ColumnVector;
 }
 
@@ -115,9 +115,9 @@ class Utf8Builder implements Builder {
   take(length: number): ColumnVector {
     const vector: ColumnVector = {
       kind: 'utf8',
-      offsets: this.offsets.slice(0, length + 1),
-      bytes: this.bytes.slice(0, this.end),
-      ...(this.valid ? { valid: this.valid.slice(0, length) } : {}),
+      offsets: this.offsets.subarray(0, length + 1),
+      bytes: this.bytes.subarray(0, this.end),
+      ...(this.valid ? { valid: this.valid.subarray(0, length) } : {}),
     };
     this.offsets = new Int32Array(this.initial + 1);
     this.bytes = new Uint8Array(this.initial * 8);
@@ -180,8 +180,8 @@ class NumericBuilder implements Builder {
   take(length: number): ColumnVector {
     const vector = {
       kind: this.kind,
-      values: this.values.slice(0, length),
-      ...(this.valid ? { valid: this.valid.slice(0, length) } : {}),
+      values: this.values.subarray(0, length),
+      ...(this.valid ? { valid: this.valid.subarray(0, length) } : {}),
     } as ColumnVector;
     this.values = this.make(this.initial);
     if (this.valid) this.valid = new Uint8Array(this.initial);
