@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     customers: { type: 'string', default: String(demoDefaults.customers) },
     seed: { type: 'string', default: String(demoDefaults.seed) },
+    /** 0 gives a campaign history without a control group, which the engine must plan from too. */
+    'control-share': { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
       outDir: resolve(root, '.local/demo'),
       customers: Number(args.customers),
       seed: Number(args.seed),
+      ...(args['control-share'] === undefined ? {} : { controlShare: Number(args['control-share']) }),
     }),
   );
   spinner.succeed(

@@ -7,7 +7,7 @@ import type { Campaign } from '../../shared/domain/runs/run-state';
 import { formatScorecard, renderScorecardHtml } from '../../shared/domain/scorecard/render-scorecard';
 import type { Scorecard } from '../../shared/domain/scorecard/scorecard';
 import { type TruthRecord, truthRecord } from '../../shared/domain/scorecard/truth-file';
-import type { ObjectStore } from '../../shared/ports/object-store';
+import { ObjectNotFoundError, type ObjectStore } from '../../shared/ports/object-store';
 import { scoreRunAgainstTruth } from '../../shared/use-cases/score-run-against-truth';
 
 /**
@@ -52,13 +52,18 @@ export async function exportRunArtifacts(
     keys.plan,
     keys.scores,
     keys.customerValue,
-    `${keys.responseModel}model-card.json`,
     keys.planAnalysis,
     keys.planReport,
     keys.decisionLog,
   ];
-  for (const key of files) {
-    const body = await from.store.readText({ bucket: from.lakeBucket, key });
+  // A run keeps one of the two: a response model, or a propensity model when its history had no control.
+  const modelCards = [`${keys.responseModel}model-card.json`, `${keys.propensityModel}model-card.json`];
+  for (const key of [...files, ...modelCards]) {
+    const body = await from.store.readText({ bucket: from.lakeBucket, key }).catch((error: unknown) => {
+      if (error instanceof ObjectNotFoundError && modelCards.includes(key)) return undefined;
+      throw error;
+    });
+    if (body === undefined) continue;
     const path = join(runsDir, EXPORTED_LAKE, key);
     await mkdir(join(path, '..'), { recursive: true });
     await writeFile(path, body);

@@ -101,6 +101,9 @@ export function formatSummary(s: DemoSummary): string {
         ]
       : []),
     `Response model                    ${summary.model.backend} backend, holdout AUC ${summary.model.holdoutAuc?.toFixed(3) ?? 'n/a'}, Qini ${summary.model.holdoutQini?.toFixed(3) ?? 'n/a'}`,
+    ...(summary.model.responseBasis?.kind === 'propensity-prior'
+      ? [`Uplift ASSUMED, not measured      ${summary.model.responseBasis.reason}`]
+      : []),
     ...customerModelLines(summary.customerModels),
   );
   if (plan.comparison) {

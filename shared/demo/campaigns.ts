@@ -129,7 +129,7 @@ export function runContact(
   // A stream per (campaign, customer) keeps the randomisation independent of the purchase history.
   const rng = Random.stream(seed, 'contact', plan.id, traits.index);
   const arms = campaignActions(plan.offers, eligibleChannels(traits, plan.channels));
-  const control = rng.chance(CONTROL_SHARE) || arms.length === 0;
+  const control = rng.chance(plan.controlShare) || arms.length === 0;
   const arm = control ? null : rng.pick(arms);
   const dayStart = plan.sendDay * SECONDS_PER_DAY;
   const sendHour = arm?.window.hour ?? null;

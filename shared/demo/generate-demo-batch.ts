@@ -5,6 +5,7 @@ import { contractFor, DATASET_NAMES, type DatasetName } from '../domain/contract
 import { campaignSettings, keySegment, type Manifest, manifest } from '../domain/contracts/manifest';
 import { type PlantedBadRow, planBadRows } from './bad-rows';
 import { dayOf, formatDay, monthsBefore } from './calendar';
+import { CONTROL_SHARE } from './campaigns';
 import { type Cell, CsvWriter, LineWriter, type WrittenFile } from './csv-writer';
 import { DEMO_CHANNELS, demoOffers, PAST_CAMPAIGN_OFFSETS } from './offers';
 import { buildCatalogue } from './products';
@@ -33,6 +34,12 @@ export interface DemoBatchOptions {
   gzip: boolean;
   /** Plant a small, known set of invalid rows. */
   badRows: boolean;
+  /**
+   * Share of each past campaign's customers randomized into the control group; default 0.2. With 0
+   * the history has no control group (as many partners' histories do) and customers no channel may
+   * reach are not contacted at all.
+   */
+  controlShare?: number;
   /** Copied into `manifest.campaign`; `sendDate` is also the day truth.jsonl describes (default asOf + 7). */
   campaign?: { budget?: number; holdoutFraction?: number; sendDate?: string };
   /**
@@ -95,6 +102,9 @@ function frameOf(options: DemoBatchOptions): Frame {
   }
   if (options.workers !== undefined && !(Number.isInteger(options.workers) && options.workers >= 1)) {
     throw new Error('workers must be a whole number from 1');
+  }
+  if (options.controlShare !== undefined && !(options.controlShare >= 0 && options.controlShare < 1)) {
+    throw new Error(`controlShare must be from 0 to below 1, got ${options.controlShare}`);
   }
   // The first past campaign is sent 150 days before asOf and must lie inside the history.
   if (!Number.isInteger(options.months) || options.months < 6 || options.months > 36) {
@@ -165,8 +175,8 @@ async function writeCustomers(
   frame: Frame,
   sink: ShardSink,
 ): Promise<{ receipts: number; workers: number }> {
-  const { seed, customers, badRows } = options;
-  const world: WorldSetup = { seed, customers, frame, badRows };
+  const { seed, customers, badRows, controlShare = CONTROL_SHARE } = options;
+  const world: WorldSetup = { seed, customers, frame, badRows, controlShare };
   const ranges = shardRanges(customers);
   const ledger = new ShardLedger(badRows ? planBadRows(seed, customers) : null);
   const workers = options.workers ?? (customers < WORKERS_FROM_CUSTOMERS ? 1 : availableParallelism());

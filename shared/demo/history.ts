@@ -185,7 +185,8 @@ export function simulateCustomer(ctx: SimulationContext, traits: CustomerTraits)
     organicUntil(plan.sendDay - 1);
     const state = stateAt(days, traits, economics, baskets, plan.sendDay, treatedLast);
     const outcome = runContact(ctx.seed, maker, traits, plan, state);
-    contacts.push(outcome.contact);
+    // Without a control group, a customer no channel may reach is simply not contacted.
+    if (plan.controlShare > 0 || outcome.contact.group === 'treatment') contacts.push(outcome.contact);
     if (outcome.conversion) baskets.push(outcome.conversion);
     windowStarts.push(plan.sendDay);
     treatedLast = outcome.contact.group === 'treatment';

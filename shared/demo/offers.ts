@@ -37,6 +37,8 @@ export interface CampaignPlan {
   readonly sendDay: number;
   readonly offers: readonly Offer[];
   readonly channels: readonly ContactChannel[];
+  /** Share of the customers randomized into the control group. */
+  readonly controlShare: number;
 }
 
 /** Days before asOf on which the two past campaigns were sent. */
@@ -116,12 +118,13 @@ export function demoOffers(frame: Frame, customers: number): Offer[] {
 }
 
 /** The two past campaigns: the first without the snack offer or letters, the second with everything. */
-export function pastCampaigns(frame: Frame, offers: readonly Offer[]): CampaignPlan[] {
+export function pastCampaigns(frame: Frame, offers: readonly Offer[], controlShare: number): CampaignPlan[] {
   return PAST_CAMPAIGN_OFFSETS.map((offset, k) => {
     const sendDay = frame.asOfDay - offset;
     return {
       id: `CMP-${formatDay(sendDay)}`,
       sendDay,
+      controlShare,
       offers: offers.filter(
         (o) => o.validFromDay <= sendDay && o.validToDay >= sendDay && (k > 0 || o.id !== 'O-SNACKBOGO'),
       ),
@@ -135,6 +138,8 @@ export function nextCampaign(frame: Frame, offers: readonly Offer[]): CampaignPl
   return {
     id: `CMP-${formatDay(frame.nextSendDay)}`,
     sendDay: frame.nextSendDay,
+    // The engine plans the next campaign; its control group is the plan's holdout.
+    controlShare: 0,
     offers: offers.filter((o) => o.validFromDay <= frame.nextSendDay && o.validToDay >= frame.nextSendDay),
     channels: DEMO_CHANNELS.map((c) => c.id),
   };

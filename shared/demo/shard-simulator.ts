@@ -51,7 +51,7 @@ export class ShardSimulator {
       seed,
       frame,
       maker: new BasketMaker(this.catalogue),
-      campaigns: pastCampaigns(frame, offers),
+      campaigns: pastCampaigns(frame, offers, setup.controlShare),
       days: dayTable(frame),
     };
     this.badCustomerSlots = setup.badRows ? planBadRows(seed, customers).customerSlots : [];

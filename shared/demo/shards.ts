@@ -34,6 +34,8 @@ export interface WorldSetup {
   readonly customers: number;
   readonly frame: Frame;
   readonly badRows: boolean;
+  /** Share of each past campaign's customers randomized into the control group. */
+  readonly controlShare: number;
 }
 
 /** What the settling needs of a simulated shard. */

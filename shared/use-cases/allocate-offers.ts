@@ -103,6 +103,7 @@ export async function allocateOffers(state: RunState, deps: AllocateDeps): Promi
     result,
     choices,
     trainingSet: features.trainingSet,
+    responseBasis: score.responseBasis,
     segmentOf,
   });
 

@@ -116,6 +116,7 @@ export async function publishRun(
       backend: score.backend,
       holdoutAuc: score.metrics.holdoutAuc,
       holdoutQini: score.metrics.holdoutQini,
+      ...(score.responseBasis ? { responseBasis: score.responseBasis } : {}),
     },
     ...(score.customerValue ? { customerModels: score.customerValue } : {}),
     runCost: report.aws.total,

@@ -118,6 +118,7 @@ export async function registerRun(input: RegisterRunInput, deps: RegisterRunDeps
     ...(settings.coolDownDays !== undefined ? { coolDownDays: settings.coolDownDays } : {}),
     ...(settings.maxContacts30 !== undefined ? { maxContacts30: settings.maxContacts30 } : {}),
     ...(settings.minRoi !== undefined ? { minRoi: settings.minRoi } : {}),
+    ...(settings.priorUpliftShare !== undefined ? { priorUpliftShare: settings.priorUpliftShare } : {}),
   };
   const duplicateOf = await claim(deps, resolved.claimKey, input.runId);
   const record: RunRecord = {

@@ -10,6 +10,7 @@ import {
   CHAMPION_METRIC,
   type Challenger,
   type ChampionDecision,
+  type ChampionPointer,
   decideChampion,
   promotedPointer,
 } from '../domain/registry/champion';
@@ -22,8 +23,13 @@ import {
   modelVersionPrefix,
 } from '../domain/registry/model-card';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
-import type { RunState, ScoreOutput } from '../domain/runs/run-state';
+import type { ResponseBasis, RunState, ScoreOutput } from '../domain/runs/run-state';
 import { evaluateHoldout, type HoldoutEvaluation } from '../domain/scoring/evaluation';
+import {
+  baselineFromPropensity,
+  DEFAULT_PRIOR_UPLIFT_SHARE,
+  priorUpliftPredictor,
+} from '../domain/scoring/prior-uplift';
 import {
   loadResponseModel,
   type ResponseModel,
@@ -59,6 +65,8 @@ export interface ScoreDeps {
 
 /** The registry name of the response model. */
 const MODEL_NAME = 'response';
+/** The registry name of a response model trained without a control group; never a champion. */
+const PROPENSITY_MODEL_NAME = 'propensity';
 
 /** Inputs whose permutation importance the stage reports: enough for reason codes, small for the payload. */
 const TOP_FEATURES = 10;
@@ -70,7 +78,8 @@ const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : nul
 /**
  * Scores customers chunk by chunk into CSV rows: P(response | control), then P(response | action) per
  * action. The model runs once per discount level (the control pass at level 0), each action read from
- * its arm's head at its own level.
+ * its arm's head at its own level. With a prior uplift share the model has no control head, and
+ * P(response | control) is the baseline implied by the row's action propensities.
  */
 async function* scoreRows(
   store: ObjectStore,
@@ -78,6 +87,7 @@ async function* scoreRows(
   model: ResponseModel,
   vector: FeatureVector,
   actions: readonly ScoredAction[],
+  priorUpliftShare: number | null,
 ): AsyncIterable<(string | number)[]> {
   const features = state.stages.features;
   if (!features) throw new Error('score needs the features stage output');
@@ -98,9 +108,17 @@ async function* scoreRows(
     const control = byLevel.get(0) as Float32Array;
     const columns = actions.map((a) => ({ p: byLevel.get(a.discountPct) as Float32Array, head: a.arm }));
     const round = (p: number | undefined) => Number((p ?? 0).toFixed(6));
+    const propensities = new Float64Array(columns.length);
     for (const [i, id] of ids.entries()) {
-      const row: (string | number)[] = [id, round(control[i * heads])];
-      for (const c of columns) row.push(round(c.p[i * heads + c.head]));
+      columns.forEach((c, k) => {
+        propensities[k] = c.p[i * heads + c.head] as number;
+      });
+      const pControl =
+        priorUpliftShare === null
+          ? control[i * heads]
+          : baselineFromPropensity(propensities, priorUpliftShare);
+      const row: (string | number)[] = [id, round(pControl)];
+      for (const p of propensities) row.push(round(p));
       yield row;
     }
     ids = [];
@@ -175,88 +193,44 @@ function outputMetrics(trainRows: number, holdoutRows: number, e: HoldoutEvaluat
   };
 }
 
+interface ScoringModel {
+  /** The model that scores the customers; the caller disposes it. */
+  scorer: ResponseModel;
+  /** The champion kept over this run's model, when it was. */
+  kept: (Champion & { evaluation: HoldoutEvaluation }) | undefined;
+  /** The champion's metric on this run's holdout, when it was measured. */
+  championMetric: number | null;
+  decision: ChampionDecision;
+  pointer: ChampionPointer | undefined;
+}
+
 /**
- * Trains this run's response model (the challenger) on the randomized campaign history and stores it
- * as a new version in the registry, then scores every customer for every action with the champion:
- * the challenger when it is no worse on the held-out metric than the current champion measured on the
- * same held-out rows, or when the champion cannot score this batch; the current champion otherwise.
+ * The champion decision: this run's model (the challenger) scores when it is no worse on the held-out
+ * metric than the current champion measured on the same held-out rows, or when the champion cannot
+ * score this batch; the current champion scores otherwise. Disposes whichever model does not score.
  */
-export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promise<StageResult<'score'>> {
-  const features = state.stages.features;
-  if (!features) throw new Error('score needs the features stage output');
-  const { backend } = await initTensorflow();
-  const now = deps.now ?? (() => new Date());
-  const catalog = campaignCatalog.parse(JSON.parse(await deps.store.readText(features.catalog)));
-  const training = await readTrainingRows(deps.store, state, catalog);
+async function selectScoringModel(
+  deps: ScoreDeps,
+  partner: string,
+  challenger: Challenger,
+  challengerModel: ResponseModel,
+  context: { training: TrainingRows; actions: ScoredAction[]; holdout: LabelledRows },
+): Promise<ScoringModel> {
+  const { training, actions, holdout } = context;
   const arms = training.arms.length;
-  const featureCount = training.vector.names.length + 1;
-
-  // The stage holds the rows out itself rather than leaving it to the trainer, because only the stage
-  // sees both models: the champion is measured on the very rows the challenger is, which neither saw.
-  const split = stableHoldout(training.keys, training.arm, arms, DEFAULT_OPTIONS.holdoutFraction);
-  const train = gatherRows(training, split.train);
-  const holdout = gatherRows(training, split.holdout);
-  const { model: trained, metrics: fit } = await trainResponseModel(
-    { ...train, featureCount },
-    { ...deps.training, seed: state.campaign.seed, arms, holdoutFraction: 0 },
-  );
-  const artifacts = await trained.toArtifacts();
-  trained.dispose();
-  // Measure and score the model as stored, so what runs is exactly what the registry holds.
-  const challengerModel = await loadResponseModel(artifacts);
-  const challengerEvaluation = evaluate(challengerModel, holdout, arms);
-
-  const actions = scoredActions(training.arms, catalog.offers, training.observedLevels);
-  const version = state.runId;
-  const prefix = modelVersionPrefix(MODEL_NAME, version);
-  const inputs = [...training.vector.specs, { name: 'discount_level', transform: 'percent_as_fraction' }];
-  const dataWindow: DataWindow = {
-    asOf: catalog.asOf,
-    firstContact: training.firstContact,
-    lastContact: training.lastContact,
-    trainingContacts: training.rows,
-    skippedContacts: training.skipped,
-  };
-  const card: ModelCard = {
-    name: MODEL_NAME,
-    version,
-    trainedAt: now().toISOString(),
-    dataWindow,
-    features: [...training.vector.names],
-    featureHash: featureListHash(inputs),
-    inputs: inputs.map((i) => i.name),
-    arms: training.arms,
-    actions,
-    metrics: cardMetrics(train.rows, holdout.rows, challengerEvaluation, fit.trainingMs),
-    backend,
-  };
-  // Every version is kept, champion or not, so that any run's scores can be traced to its model.
-  await writeModel(deps.store, deps.lakeBucket, prefix, artifacts, card);
-
-  const challenger: Challenger = {
-    version,
-    metric: { name: CHAMPION_METRIC, value: card.metrics.holdoutQini },
-    featureHash: card.featureHash,
-    dataWindow,
-  };
-  const { pointer, problem } = await readChampionPointer(
-    MODEL_NAME,
-    deps.store,
-    deps.lakeBucket,
-    state.batch.partner,
-  );
+  const { pointer, problem } = await readChampionPointer(MODEL_NAME, deps.store, deps.lakeBucket, partner);
   let champion: (Champion & { evaluation: HoldoutEvaluation }) | undefined;
   let decision: ChampionDecision;
   // A champion over other features is not even loaded: decideChampion hands the title over unmeasured.
   if (
     pointer !== undefined &&
-    pointer.version !== version &&
+    pointer.version !== challenger.version &&
     pointer.featureHash === challenger.featureHash
   ) {
     const loaded = await loadChampion(MODEL_NAME, deps.store, deps.lakeBucket, pointer, {
       arms: training.arms,
       actions,
-      featureCount,
+      featureCount: training.vector.names.length + 1,
     });
     if ('unusable' in loaded) {
       decision = {
@@ -281,7 +255,111 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   }
   const kept = !decision.promote && champion !== undefined ? champion : undefined;
   (kept === undefined ? champion?.model : challengerModel)?.dispose();
-  const scorer = kept?.model ?? challengerModel;
+  return {
+    scorer: kept?.model ?? challengerModel,
+    kept,
+    championMetric: champion === undefined ? null : finiteOrNull(champion.evaluation.qini),
+    decision,
+    pointer,
+  };
+}
+
+/**
+ * Trains this run's response model on the campaign history, stores it as a new version in the
+ * registry, and scores every customer for every action.
+ *
+ * With a randomized control group the model is a challenger to the partner's champion (see
+ * `selectScoringModel`). Without one it is a propensity model over the treated contacts, kept under
+ * its own registry name and never promoted, and the uplift is its propensity × the campaign's prior
+ * uplift share (see `prior-uplift.ts`); the output's `responseBasis` says which.
+ */
+export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promise<StageResult<'score'>> {
+  const features = state.stages.features;
+  if (!features) throw new Error('score needs the features stage output');
+  const { backend } = await initTensorflow();
+  const now = deps.now ?? (() => new Date());
+  const catalog = campaignCatalog.parse(JSON.parse(await deps.store.readText(features.catalog)));
+  const training = await readTrainingRows(deps.store, state, catalog);
+  const arms = training.arms.length;
+  const featureCount = training.vector.names.length + 1;
+  const priorUpliftShare = state.campaign.priorUpliftShare ?? DEFAULT_PRIOR_UPLIFT_SHARE;
+  const responseBasis: ResponseBasis =
+    training.controls > 0
+      ? { kind: 'randomized', controlContacts: training.controls }
+      : {
+          kind: 'propensity-prior',
+          priorUpliftShare,
+          reason: `the campaign history has no randomized control group (${training.rows} treated contacts, no control), so nothing in it measures what a contact changes: uplift is the response propensity × an assumed ${priorUpliftShare} share of responses caused by the contact`,
+        };
+  const randomized = responseBasis.kind === 'randomized';
+
+  // The stage holds the rows out itself rather than leaving it to the trainer, because only the stage
+  // sees both models: the champion is measured on the very rows the challenger is, which neither saw.
+  const split = stableHoldout(training.keys, training.arm, arms, DEFAULT_OPTIONS.holdoutFraction);
+  const train = gatherRows(training, split.train);
+  const holdout = gatherRows(training, split.holdout);
+  const { model: trained, metrics: fit } = await trainResponseModel(
+    { ...train, featureCount },
+    { ...deps.training, seed: state.campaign.seed, arms, holdoutFraction: 0, withoutControl: !randomized },
+  );
+  const artifacts = await trained.toArtifacts();
+  trained.dispose();
+  // Measure and score the model as stored, so what runs is exactly what the registry holds.
+  const challengerModel = await loadResponseModel(artifacts);
+  const challengerEvaluation = evaluate(challengerModel, holdout, arms);
+
+  const actions = scoredActions(training.arms, catalog.offers, training.observedLevels);
+  const version = state.runId;
+  const modelName = randomized ? MODEL_NAME : PROPENSITY_MODEL_NAME;
+  const prefix = modelVersionPrefix(modelName, version);
+  const inputs = [...training.vector.specs, { name: 'discount_level', transform: 'percent_as_fraction' }];
+  const dataWindow: DataWindow = {
+    asOf: catalog.asOf,
+    firstContact: training.firstContact,
+    lastContact: training.lastContact,
+    trainingContacts: training.rows,
+    skippedContacts: training.skipped,
+  };
+  const card: ModelCard = {
+    name: modelName,
+    version,
+    trainedAt: now().toISOString(),
+    dataWindow,
+    features: [...training.vector.names],
+    featureHash: featureListHash(inputs),
+    inputs: inputs.map((i) => i.name),
+    arms: training.arms,
+    actions,
+    metrics: cardMetrics(train.rows, holdout.rows, challengerEvaluation, fit.trainingMs),
+    backend,
+  };
+  // Every version is kept, champion or not, so that any run's scores can be traced to its model.
+  await writeModel(deps.store, deps.lakeBucket, prefix, artifacts, card);
+
+  const challenger: Challenger = {
+    version,
+    metric: { name: CHAMPION_METRIC, value: card.metrics.holdoutQini },
+    featureHash: card.featureHash,
+    dataWindow,
+  };
+  // A propensity model has no Qini to win the title with, and the champion's arms were learned
+  // against a control group this history lacks: the response champion is left as it was.
+  const selected: ScoringModel = randomized
+    ? await selectScoringModel(deps, state.batch.partner, challenger, challengerModel, {
+        training,
+        actions,
+        holdout,
+      })
+    : {
+        scorer: challengerModel,
+        kept: undefined,
+        championMetric: null,
+        decision: { promote: false, reason: responseBasis.reason },
+        pointer: (await readChampionPointer(MODEL_NAME, deps.store, deps.lakeBucket, state.batch.partner))
+          .pointer,
+      };
+  const { scorer, kept, decision, pointer } = selected;
+  const upliftModel = randomized ? scorer : priorUpliftPredictor(scorer, priorUpliftShare);
 
   const scoresRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).scores };
   const header = ['customer_id', 'p_control', ...actions.map((_, i) => `p_action_${i + 1}`)];
@@ -289,7 +367,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   // What moves the scoring model's uplift most, for the reason codes of each recommendation.
   const names = training.vector.names;
   const importance = upliftImportance(
-    scorer,
+    upliftModel,
     holdout.features,
     holdout.rows,
     names.length + 1,
@@ -303,7 +381,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       deps.store,
       scoresRef,
       header,
-      scoreRows(deps.store, state, scorer, training.vector, actions),
+      scoreRows(deps.store, state, scorer, training.vector, actions, randomized ? null : priorUpliftShare),
     );
   } finally {
     scorer.dispose();
@@ -340,6 +418,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       arms: training.arms,
       actions,
       backend,
+      responseBasis,
       metrics:
         kept === undefined
           ? outputMetrics(train.rows, holdout.rows, challengerEvaluation)
@@ -352,12 +431,13 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
         reason: decision.reason,
         metric: CHAMPION_METRIC,
         challengerMetric: challenger.metric.value,
-        championMetric: champion === undefined ? null : finiteOrNull(champion.evaluation.qini),
+        championMetric: selected.championMetric,
         previousChampion,
       },
     },
     counts: {
       trainingContacts: training.rows,
+      controlContacts: training.controls,
       arms,
       actions: actions.length,
       customersScored: written.rows,

@@ -15,7 +15,7 @@ import {
   TrueWorldBuilder,
 } from '../domain/scorecard/true-world';
 import { parseArmKey, type TruthRecord } from '../domain/scorecard/truth-file';
-import type { ObjectStore } from '../ports/object-store';
+import { ObjectNotFoundError, type ObjectStore } from '../ports/object-store';
 import { numberCell, readCsvObjects } from './csv-objects';
 
 export interface ScoreRunDeps {
@@ -145,14 +145,22 @@ export async function scoreRunAgainstTruth(deps: ScoreRunDeps, input: ScoreRunIn
   });
 }
 
+/** The card of the model the run trained: a response model, or a propensity model where the history had no control. */
+async function readRunModelCard(deps: ScoreRunDeps, runId: string) {
+  const keys = runArtifactKeys(runId);
+  const read = (prefix: string) =>
+    deps.store.readText({ bucket: deps.lakeBucket, key: `${prefix}model-card.json` });
+  const text = await read(keys.responseModel).catch((error: unknown) => {
+    if (error instanceof ObjectNotFoundError) return read(keys.propensityModel);
+    throw error;
+  });
+  return modelCard.parse(JSON.parse(text));
+}
+
 /** The response model's probabilities per customer and action, from the run's scores file. */
 async function readEstimates(deps: ScoreRunDeps, world: TrueWorld, runId: string) {
   const keys = runArtifactKeys(runId);
-  const card = modelCard.parse(
-    JSON.parse(
-      await deps.store.readText({ bucket: deps.lakeBucket, key: `${keys.responseModel}model-card.json` }),
-    ),
-  );
+  const card = await readRunModelCard(deps, runId);
   const pControl = new Float64Array(world.customerIds.length).fill(Number.NaN);
   const pTreated = new Float64Array(world.pTreated.length).fill(Number.NaN);
   for await (const row of readCsvObjects(deps.store, { bucket: deps.lakeBucket, key: keys.scores })) {

@@ -17,6 +17,7 @@ import type { Role } from '#shared/domain/auth/roles';
 import type { Manifest } from '#shared/domain/contracts/manifest';
 import type { PlanAnalysis } from '#shared/domain/planning/plan-analysis';
 import type { Recommendation } from '#shared/domain/recommendations/recommendation';
+import { championPointerKey } from '#shared/domain/registry/model-card';
 import type { CostReport } from '#shared/domain/reporting/cost-report';
 import type { RunRecord } from '#shared/domain/runs/run-record';
 import { STAGES } from '#shared/domain/runs/run-state';
@@ -433,5 +434,53 @@ describe('a batch that cannot be trusted', () => {
     expect(fixed.status).toBe('SUCCEEDED');
     const now = await apiCall<{ runId: string }>(as('analyst'), 'GET', '/customers/C000001/recommendations');
     expect(now.body.runId).toBe(fixed.runId);
+  });
+});
+
+describe('a partner whose campaign history has no control group', () => {
+  it('still plans, from propensity × the prior uplift share, and says so wherever the plan is read', async () => {
+    const treatedOnly = await generateDemoBatch(
+      demoBatchDefaults({
+        outDir: join(work, 'batch-3'),
+        customers: 1500,
+        seed: 13,
+        batchId: 'batch-3',
+        controlShare: 0,
+      }),
+    );
+    const contacts = treatedOnly.files.find((f) => f.dataset === 'contacts');
+    expect(contacts?.rows).toBeGreaterThan(0);
+    const pointerKey = championPointerKey('response', 'demo-retail');
+    const pointerBefore = await lakeText(pointerKey);
+    expect(pointerBefore).toContain('"version"');
+
+    const done = await deliver(
+      treatedOnly.manifest,
+      treatedOnly.manifestPath,
+      treatedOnly.files.map((f) => f.path),
+    );
+
+    expect(done.failure).toBeUndefined();
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.summary?.model.responseBasis).toMatchObject({
+      kind: 'propensity-prior',
+      priorUpliftShare: 0.1,
+    });
+    expect(done.summary?.plan.targetedCustomers).toBeGreaterThan(0);
+    const analysis = (await apiCall<PlanAnalysis>(as('finance'), 'GET', `/runs/${done.runId}/plan`)).body;
+    expect(analysis.responseBasis?.kind).toBe('propensity-prior');
+    expect(analysis.offPolicy).toMatchObject({
+      status: 'not-estimated',
+      reason: expect.stringMatching(/no randomized control group/),
+    });
+    expect(analysis.discountResponse.every((s) => s.baseline === 'lowest_level')).toBe(true);
+    const page = await fetch(`${stack.endpoints.api}/runs/${done.runId}/plan?format=html`, {
+      headers: { authorization: `Bearer ${stack.tokens.marketing}` },
+    });
+    expect(await page.text()).toContain('Uplift is assumed, not measured.');
+    // The propensity model is kept for tracing, and never takes the response model's title.
+    const card = JSON.parse(await lakeText(`models/propensity/${done.runId}/model-card.json`));
+    expect(card).toMatchObject({ name: 'propensity', version: done.runId });
+    expect(await lakeText(pointerKey)).toBe(pointerBefore);
   });
 });

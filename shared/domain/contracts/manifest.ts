@@ -45,6 +45,13 @@ export const campaignSettings = z
     minRoi: z
       .number()
       .describe('Least expected incremental profit per unit of spend for a contact to be sent.'),
+    priorUpliftShare: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .describe(
+        "Used only when the contacts have no randomized control group: the assumed share of a contact's responses it causes (default 0.1).",
+      ),
     parity: z
       .object({
         attribute: z.enum(['gender', 'age_band', 'region']),

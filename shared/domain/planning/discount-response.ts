@@ -1,6 +1,7 @@
 /**
  * How response moves with the discount level, per segment, read off the randomized history: the
- * conversion rate of each level against the segment's control group, and the slope of uplift per
+ * conversion rate of each level against the segment's control group (or, without one, against its
+ * lowest level), and the slope of uplift per
  * discount point (a price elasticity of response). Randomization is what makes these causal; with
  * few contacts per cell the intervals say how little a difference between levels may mean.
  */
@@ -24,6 +25,11 @@ export interface LevelResponse {
 
 export interface SegmentDiscountResponse {
   segment: string;
+  /**
+   * What each level's uplift is measured over: the segment's control group, or, where the history
+   * has none for the segment, its lowest level sent. The slope is the same either way.
+   */
+  baseline: 'control' | 'lowest_level';
   controls: number;
   controlRate: number;
   levels: LevelResponse[];
@@ -67,22 +73,24 @@ export function discountResponse(log: Iterable<LoggedResponse>): SegmentDiscount
   return [...bySegment]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([segment, { control, levels }]) => {
-      const rows = [...levels]
-        .sort(([a], [b]) => a - b)
-        .map(([discountPct, cell]): LevelResponse => {
-          const uplift = rate(cell) - rate(control);
-          const half = 1.96 * Math.sqrt(variance(cell) + variance(control));
-          return {
-            discountPct,
-            contacts: cell.n,
-            conversionRate: rate(cell),
-            uplift,
-            upliftLow: uplift - half,
-            upliftHigh: uplift + half,
-          };
-        });
+      const sorted = [...levels].sort(([a], [b]) => a - b);
+      const baseline = control.n > 0 ? control : (sorted[0]?.[1] ?? control);
+      const rows = sorted.map(([discountPct, cell]): LevelResponse => {
+        const uplift = rate(cell) - rate(baseline);
+        // The reference level's uplift over itself is exactly 0.
+        const half = cell === baseline ? 0 : 1.96 * Math.sqrt(variance(cell) + variance(baseline));
+        return {
+          discountPct,
+          contacts: cell.n,
+          conversionRate: rate(cell),
+          uplift,
+          upliftLow: uplift - half,
+          upliftHigh: uplift + half,
+        };
+      });
       return {
         segment,
+        baseline: control.n > 0 ? ('control' as const) : ('lowest_level' as const),
         controls: control.n,
         controlRate: rate(control),
         levels: rows,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { responseBasis } from '../runs/run-state';
 
 /**
  * What a run's plan is worth and how it was reached, beyond the plan itself: the certificate, the
@@ -59,6 +60,8 @@ const offPolicyReport = z.object({
 
 const segmentDiscountResponse = z.object({
   segment: z.string(),
+  /** What each level's uplift is over: the segment's control group, or (none in the history) its lowest level. */
+  baseline: z.enum(['control', 'lowest_level']).default('control'),
   controls: z.number().int(),
   controlRate: z.number(),
   levels: z.array(
@@ -85,6 +88,8 @@ export const planAnalysis = z.object({
     maxProfit: z.number(),
     knee: curvePoint,
   }),
+  /** Where the scores' uplift came from; absent on analyses from before the no-control fallback. */
+  responseBasis: responseBasis.optional(),
   /** At the run's budget: what one more unit of budget would add to expected profit. */
   marginalProfitPerEuro: z.number(),
   /**

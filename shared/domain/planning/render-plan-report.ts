@@ -59,7 +59,7 @@ function discountSection(a: PlanAnalysis): SafeHtml {
   const pct = (x: number) => formatPercent(x);
   return html`<table><thead><tr><th>segment</th><th class="num">level</th><th class="num">contacts</th><th class="num">conversion</th><th class="num">uplift over control (95 %)</th><th class="num">uplift per discount point</th></tr></thead><tbody>
 ${a.discountResponse.map((s) => [
-  html`<tr><td>${s.segment}</td><td class="num">control</td><td class="num">${formatNumber(s.controls)}</td><td class="num">${pct(s.controlRate)}</td><td class="num">–</td><td class="num">${s.upliftPerDiscountPoint === null ? '–' : pct(s.upliftPerDiscountPoint)}</td></tr>`,
+  html`<tr><td>${s.segment}</td><td class="num">${s.baseline === 'control' ? 'control' : 'no control: uplift over the lowest level'}</td><td class="num">${formatNumber(s.controls)}</td><td class="num">${pct(s.controlRate)}</td><td class="num">–</td><td class="num">${s.upliftPerDiscountPoint === null ? '–' : pct(s.upliftPerDiscountPoint)}</td></tr>`,
   s.levels.map(
     (l) =>
       html`<tr><td></td><td class="num">${l.discountPct} %</td><td class="num">${formatNumber(l.contacts)}</td><td class="num">${pct(l.conversionRate)}</td><td class="num">${pct(l.uplift)} (${pct(l.upliftLow)} – ${pct(l.upliftHigh)})</td><td></td></tr>`,
@@ -68,12 +68,20 @@ ${a.discountResponse.map((s) => [
 </tbody></table>`;
 }
 
+/** A plan scored without a control group stands on an assumption; the page says so before any figure. */
+function responseBasisNote(a: PlanAnalysis): SafeHtml {
+  const basis = a.responseBasis;
+  if (basis?.kind !== 'propensity-prior') return html``;
+  return html`<p class="warning"><strong>Uplift is assumed, not measured.</strong> ${basis.reason}. Every expected incremental figure below scales with that share; run a campaign with a randomized control group to measure it.</p>
+`;
+}
+
 export function renderPlanReport(a: PlanAnalysis): string {
   const c = a.certificate;
   return reportPage(
     `Campaign plan: ${a.runId}`,
     html`<h1>Campaign plan: ${a.runId}</h1>
-<p class="meta">Budget ${money(a.budget, a.currency)}. Expected incremental profit ${money(c.primal, a.currency)}; no plan under these constraints can expect more than ${money(c.dualBound, a.currency)} (gap ${formatPercent(c.gap)}).</p>
+${responseBasisNote(a)}<p class="meta">Budget ${money(a.budget, a.currency)}. Expected incremental profit ${money(c.primal, a.currency)}; no plan under these constraints can expect more than ${money(c.dualBound, a.currency)} (gap ${formatPercent(c.gap)}).</p>
 <h2>Budget curve</h2>
 <p>More budget buys nothing beyond ${money(a.budgetCurve.saturationBudget, a.currency)} (best profit ${money(a.budgetCurve.maxProfit, a.currency)}); the knee is at ${money(a.budgetCurve.knee.budget, a.currency)}. At this run's budget the next unit of budget adds ${formatNumber(Number(a.marginalProfitPerEuro.toFixed(3)))} ${a.currency} of expected profit.</p>
 ${budgetCurveChart(a.budgetCurve, a.budget, a.currency)}

@@ -38,6 +38,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .facts dd { margin: 0; font-variant-numeric: tabular-nums; }
 .badge { display: inline-block; font-size: .75rem; font-weight: normal; padding: 0 .4rem; border-radius: 999px; background: #e7ecf0; color: var(--ink); }
 .badge.good { background: #dcefdc; } .badge.bad { background: #f8d7d7; } .badge.warn { background: #fde7cc; }
+.warning { background: #fde7cc; border: 1px solid #f0c48a; border-radius: 6px; padding: .5rem .75rem; }
 svg.chart { display: block; width: 100%; height: auto; margin: .25rem 0; }
 svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
 svg .note, svg .axis, svg .marker-label { fill: var(--muted); }

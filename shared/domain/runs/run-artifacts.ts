@@ -12,6 +12,8 @@ export const runArtifactKeys = (runId: string) =>
     /** Per customer: churn probability, 180-day value with its quantiles, and the BG/NBD lifetime figures. */
     customerValue: `runs/${runId}/customer-value.csv`,
     responseModel: `models/response/${runId}/`,
+    /** Where the run's model is kept instead when the history had no control group. */
+    propensityModel: `models/propensity/${runId}/`,
     plan: `runs/${runId}/plan.csv`,
     /** The plan's budget curve, strategy comparison, fairness and off-policy estimates (JSON). */
     planAnalysis: `runs/${runId}/plan-analysis.json`,

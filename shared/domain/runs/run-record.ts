@@ -6,6 +6,7 @@ import {
   fileAccount,
   planSummary,
   rejection,
+  responseBasis,
   runId,
   segmentProfile,
   trigger,
@@ -69,6 +70,8 @@ export const runSummary = z.object({
     backend: z.string(),
     holdoutAuc: z.number().nullable(),
     holdoutQini: z.number().nullable(),
+    /** Whether uplift was measured against a control group or assumed; absent on older runs. */
+    responseBasis: responseBasis.optional(),
   }),
   /** The churn, value and lifetime models' figures; absent on runs from before them. */
   customerModels: customerValueOutput.optional(),

@@ -55,6 +55,11 @@ export const campaign = z.object({
   /** Least expected incremental profit per unit of spend for a contact to be sent at all. */
   minRoi: z.number().optional(),
   /**
+   * The share of a contact's responses it causes, assumed only when the history has no randomized
+   * control group (see `DEFAULT_PRIOR_UPLIFT_SHARE` for the default and why).
+   */
+  priorUpliftShare: z.number().gt(0).lt(1).optional(),
+  /**
    * An optional parity constraint: every group of the attribute gets offers at no less than
    * `minRatio` × the best-served group's rate. Absent, the plan only reports fairness.
    */
@@ -233,6 +238,15 @@ export const customerValueOutput = z.object({
 });
 export type CustomerValueOutput = z.infer<typeof customerValueOutput>;
 
+/** Where the scores' uplift comes from, so that every report can say how far to trust it. */
+export const responseBasis = z.discriminatedUnion('kind', [
+  /** P(response | action) − P(response | control), both learned from the randomized history. */
+  z.object({ kind: z.literal('randomized'), controlContacts: z.number().int().positive() }),
+  /** No control group in the history: propensity learned from treated contacts × a prior uplift share. */
+  z.object({ kind: z.literal('propensity-prior'), priorUpliftShare: z.number(), reason: z.string() }),
+]);
+export type ResponseBasis = z.infer<typeof responseBasis>;
+
 export const scoreOutput = z.object({
   scores: s3Ref,
   /** The model that scored the customers: this run's, or the champion it did not beat. */
@@ -242,6 +256,8 @@ export const scoreOutput = z.object({
   /** The scores file's columns after p_control: p_action_1 … p_action_n, in this order. */
   actions: z.array(scoredAction),
   backend: z.string(),
+  /** Absent on payloads from before the fallback, which were all randomized. */
+  responseBasis: responseBasis.optional(),
   /**
    * Metrics of the model that scored, on this run's holdout (trainRows: the rows it was trained on);
    * null where undefined (e.g. no responders in the holdout).

@@ -46,6 +46,11 @@ export interface ResponseModelOptions {
    * true effect known) the RMSE of predicted uplift was 0.055–0.065 without it and 0.022–0.030 with it.
    */
   l2Regularization?: number;
+  /**
+   * Train on treated contacts only, for a history without a randomized control group: head 0 gets
+   * no rows, stays at its starting bias, and must not be read (see `priorUpliftPredictor`).
+   */
+  withoutControl?: boolean;
 }
 
 export interface ResponseModelMetrics {
@@ -86,7 +91,7 @@ export async function trainResponseModel(
   options: ResponseModelOptions,
 ): Promise<{ model: ResponseModel; metrics: ResponseModelMetrics }> {
   const resolved = resolveOptions(options);
-  validateTrainingSet(data, resolved.arms);
+  validateTrainingSet(data, resolved.arms, resolved.withoutControl);
   await initTensorflow();
   const started = performance.now();
 

@@ -30,6 +30,7 @@ export function resolveOptions(options: ResponseModelOptions): ResolvedOptions {
     learningRate: options.learningRate ?? DEFAULT_OPTIONS.learningRate,
     holdoutFraction: options.holdoutFraction ?? DEFAULT_OPTIONS.holdoutFraction,
     l2Regularization: options.l2Regularization ?? DEFAULT_OPTIONS.l2Regularization,
+    withoutControl: options.withoutControl ?? false,
   };
   if (!Number.isSafeInteger(resolved.seed)) {
     throw new ResponseModelError(`seed must be an integer, got ${resolved.seed}`);
@@ -56,7 +57,7 @@ export function resolveOptions(options: ResponseModelOptions): ResolvedOptions {
  * Checks shapes and values of a training set against `arms`. Errors name the first offending row
  * (0-based) so that the source file can be found and fixed.
  */
-export function validateTrainingSet(data: TrainingSet, arms: number): void {
+export function validateTrainingSet(data: TrainingSet, arms: number, withoutControl = false): void {
   const { rows, featureCount } = data;
   if (!Number.isInteger(rows) || rows < 1) {
     throw new ResponseModelError(`rows must be a positive integer, got ${rows}`);
@@ -88,7 +89,12 @@ export function validateTrainingSet(data: TrainingSet, arms: number): void {
       throw new ResponseModelError(`label ${l} at row ${row} is not 0 or 1`);
     }
   }
-  const empty = rowsPerArm.flatMap((count, a) => (count === 0 ? [a] : []));
+  if (withoutControl && rowsPerArm[0] !== 0) {
+    throw new ResponseModelError(
+      `${rowsPerArm[0]} control rows in a training set declared without control; train them with a control head instead`,
+    );
+  }
+  const empty = rowsPerArm.flatMap((count, a) => (count === 0 && !(withoutControl && a === 0) ? [a] : []));
   if (empty.length > 0) {
     throw new ResponseModelError(
       `arm ${empty.join(', ')} has no rows; every arm, control (0) included, needs history to estimate its response`,

@@ -6,7 +6,7 @@ import { offPolicyReport } from '../../domain/planning/off-policy';
 import type { PlanAnalysis } from '../../domain/planning/plan-analysis';
 import { renderPlanReport } from '../../domain/planning/render-plan-report';
 import { compareRunStrategies } from '../../domain/planning/strategy-comparison';
-import type { Campaign, S3Ref } from '../../domain/runs/run-state';
+import type { Campaign, ResponseBasis, S3Ref } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
 import { retentionValues } from './customer-outlook';
 import { type PolicyView, RewardScale, readLoggedDecisions } from './history-decisions';
@@ -20,8 +20,13 @@ export interface AnalysisContext {
   readonly problem: AllocationProblem;
   readonly result: AllocationResult;
   readonly choices: readonly CustomerChoice[];
-  /** The run's randomized history (the features stage's training set). */
+  /** The run's campaign history (the features stage's training set). */
   readonly trainingSet: S3Ref;
+  /**
+   * Whether that history was randomized against a control group, as the score stage found it;
+   * undefined on payloads from before the no-control fallback, which all were.
+   */
+  readonly responseBasis: ResponseBasis | undefined;
   readonly segmentOf: (customerId: string) => string;
 }
 
@@ -112,6 +117,17 @@ async function historyOf(
       discountResponse: [],
     };
   }
+  if (ctx.responseBasis?.kind === 'propensity-prior') {
+    // Not contacting is what the plan does for most customers, and the history never logged it.
+    return {
+      offPolicy: {
+        status: 'not-estimated',
+        reason:
+          'the campaign history has no randomized control group, so no past decision shows what not contacting a customer earns',
+      },
+      discountResponse: discountResponse(responses),
+    };
+  }
   const eligible = ctx.choices.filter((c) => c.decision !== 'holdout').length;
   const plan = offPolicyReport(decisions);
   // Both policies are measured on the same campaigns, or their difference would compare different customers.
@@ -155,6 +171,7 @@ export async function analysePlan(
       lambda: result.certificate.lambda,
     },
     budgetCurve: curve,
+    ...(ctx.responseBasis ? { responseBasis: ctx.responseBasis } : {}),
     marginalProfitPerEuro: marginalProfitAt(curve, campaign.budget),
     expectedValueBasis: retention.basis,
     comparison: compareRunStrategies({

@@ -29,6 +29,8 @@ export interface TrainingRows {
   /** A stable key per contact, which decides whether it is held out. */
   keys: string[];
   rows: number;
+  /** Control contacts among the rows; 0 means no randomized control group, and uplift falls back to a prior. */
+  controls: number;
   skipped: number;
   /** Send dates of the earliest and latest contact, when the training set carries them. */
   firstContact: string | null;
@@ -44,7 +46,9 @@ const contactKey = (r: Record<string, string>): string =>
 
 /**
  * Reads the training set and keeps the contacts the model can learn from: the control group and
- * the treated contacts whose offer and channel can still be used.
+ * the treated contacts whose offer and channel can still be used. A history without a control group
+ * is accepted (the caller falls back to propensity × a prior uplift); one without usable treated
+ * contacts is not, since nothing then says how customers respond to any action.
  */
 export async function readTrainingRows(
   store: ObjectStore,
@@ -88,9 +92,9 @@ export async function readTrainingRows(
     return { armId: key, offerId, channelId };
   });
   const controls = records.filter((r) => r.assignment === 'control').length;
-  if (arms.length === 0 || controls === 0) {
+  if (arms.length === 0) {
     throw new NoRandomizedHistoryError(
-      `the campaign history has ${controls} control and ${records.length - controls} usable treated contacts; the response model needs both a randomized control group and treated contacts`,
+      `the campaign history has ${controls} control and no usable treated contacts (${skipped} name an offer or channel this batch does not have); the response model needs past contacts of at least one offer on one channel`,
     );
   }
   const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));
@@ -105,6 +109,7 @@ export async function readTrainingRows(
     label: new Uint8Array(records.length),
     keys: records.map(contactKey),
     rows: records.length,
+    controls,
     skipped,
     firstContact,
     lastContact,

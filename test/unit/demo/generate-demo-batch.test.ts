@@ -124,6 +124,7 @@ describe('generateDemoBatch files and manifest', () => {
     await expect(attempt({ customers: 0 })).rejects.toThrow(/customers/);
     await expect(attempt({ customers: 10_000_001 })).rejects.toThrow(/customers/);
     await expect(attempt({ workers: 0 })).rejects.toThrow(/workers/);
+    await expect(attempt({ controlShare: 1 })).rejects.toThrow(/controlShare/);
     expect(() => demoBatchDefaults({ asOf: '2026-02-30' })).toThrow(/calendar date/);
     await expect(generateDemoBatch({ ...options('refused'), asOf: '2026-02-30' })).rejects.toThrow(
       /calendar date/,
@@ -140,6 +141,22 @@ describe('generateDemoBatch files and manifest', () => {
     const rows = (b: DemoBatch, d: string) => b.manifest.files.find((f) => f.dataset === d)?.rows;
     expect(rows(clean, 'customers')).toBe(CUSTOMERS);
     expect(rows(clean, 'transactions')).toBe((rows(batch, 'transactions') ?? 0) - 8);
+  });
+});
+
+describe('generateDemoBatch without a control group', () => {
+  it('treats every contacted customer, contacts nobody no channel may reach, and leaves the rest of the world as it was', async () => {
+    const treatedOnly = await generateDemoBatch(options('treated-only', { controlShare: 0 }));
+    const own = readBatch(treatedOnly, join(root, 'treated-only'));
+    const contacts = validRecords(treatedOnly, own, 'contacts');
+    expect(contacts.length).toBeGreaterThan(0);
+    expect(contacts.every((c) => c.group === 'treatment')).toBe(true);
+    // The same customers, offers and channels; only who was randomized into control changes.
+    const sha = (b: DemoBatch, d: DatasetName) => b.manifest.files.find((f) => f.dataset === d)?.sha256;
+    for (const d of ['customers', 'offers', 'channels'] as const)
+      expect(sha(treatedOnly, d)).toBe(sha(batch, d));
+    const treatedBefore = valid('contacts').filter((c) => c.group === 'treatment').length;
+    expect(contacts.length).toBeGreaterThan(treatedBefore);
   });
 });
 

@@ -276,6 +276,20 @@ describe('input validation', () => {
     await expect(train(set)).rejects.toThrow(/^arm 2 has no rows/);
   });
 
+  it('trains a history without control only when told to, and refuses control rows it was told are absent', async () => {
+    const treatedOnly = valid();
+    treatedOnly.arm.forEach((a, i) => {
+      if (a === 0) treatedOnly.arm[i] = 1 + (i % SYNTHETIC_ARMS);
+    });
+    await expect(train(treatedOnly)).rejects.toThrow(/^arm 0 has no rows/);
+    const { model: m } = await train(treatedOnly, { withoutControl: true, holdoutFraction: 0 });
+    expect(m.predict(treatedOnly.features, treatedOnly.rows)).toHaveLength(treatedOnly.rows * HEADS);
+    m.dispose();
+    await expect(train(valid(), { withoutControl: true })).rejects.toThrow(
+      /control rows in a training set declared without control/,
+    );
+  });
+
   it('rejects options that cannot train', async () => {
     await expect(train(valid(), { epochs: 0 })).rejects.toThrow('epochs must be a positive integer, got 0');
     await expect(train(valid(), { holdoutFraction: 1 })).rejects.toThrow(

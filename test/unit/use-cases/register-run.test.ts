@@ -130,7 +130,7 @@ describe('registerRun', () => {
       // Prepare: the manifest sets budget, holdout and send date; the request overrides the budget.
       const { version } = store.put(
         { bucket: LANDING, key: MANIFEST },
-        manifestJson({ budget: 1000, holdoutFraction: 0.2, sendDate: '2026-12-01' }),
+        manifestJson({ budget: 1000, holdoutFraction: 0.2, sendDate: '2026-12-01', priorUpliftShare: 0.25 }),
       );
       const input: RegisterRunInput = {
         event: {
@@ -155,6 +155,7 @@ describe('registerRun', () => {
         sendDate: '2026-12-01',
         seed: 20261122,
         currency: 'EUR',
+        priorUpliftShare: 0.25,
       });
     });
 
