@@ -8,7 +8,7 @@ import { DUCKDB_TYPE } from '#infra/local/athena/lake-views';
 import { contractFor, DATASET_NAMES } from '#shared/domain/contracts/datasets';
 import type { ManifestFile } from '#shared/domain/contracts/manifest';
 import { featureQueries } from '#shared/domain/features/feature-queries';
-import { curatedPartitionPrefix } from '#shared/domain/lake/catalog';
+import { curatedPartitionPrefix, lakeTableOf } from '#shared/domain/lake/catalog';
 import type { FileAccount, RunState, ValidateOutput } from '#shared/domain/runs/run-state';
 import { mappingKey } from '#shared/use-cases/intake/resolve-mapping';
 import { validateBatch } from '#shared/use-cases/validate-batch';
@@ -114,11 +114,16 @@ async function sql(query: string): Promise<Record<string, unknown>[]> {
 async function createLakeViews(runId: string): Promise<void> {
   for (const dataset of DATASET_NAMES) {
     const dir = join(work, 'lake', curatedPartitionPrefix(dataset, runId));
+    // Event datasets also carry their month partition key, taken from the path as Glue would.
+    const monthed = lakeTableOf(dataset).monthOf !== undefined;
+    const month = monthed ? ", regexp_extract(filename, 'month=([0-9]{4}-[0-9]{2})', 1) AS month" : '';
     const body = existsSync(dir)
-      ? `SELECT *, '${runId}' AS run_id FROM read_parquet('${dir}**/*.parquet', hive_partitioning = false, union_by_name = true)`
+      ? `SELECT * EXCLUDE (filename), '${runId}' AS run_id${month} FROM read_parquet('${dir}**/*.parquet', hive_partitioning = false, union_by_name = true, filename = true)`
       : `SELECT ${contractFor(dataset)
           .columns.map((c) => `CAST(NULL AS ${DUCKDB_TYPE[c.storage]}) AS "${c.name}"`)
-          .join(', ')}, CAST(NULL AS VARCHAR) AS run_id WHERE false`;
+          .join(
+            ', ',
+          )}, CAST(NULL AS VARCHAR) AS run_id${monthed ? ', CAST(NULL AS VARCHAR) AS month' : ''} WHERE false`;
     await sql(`CREATE OR REPLACE VIEW ${dataset} AS ${body}`);
   }
 }

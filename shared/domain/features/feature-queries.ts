@@ -77,18 +77,31 @@ export function categoryColumnSuffixes(categories: readonly string[]): string[] 
  * spine row, each date of the spine (every spine row a customer at one of a few dates), or the
  * spine's own (customer_id, as_of) pairs.
  */
-type CutOffs = { date: string } | 'spine_dates' | 'spine_pairs';
+type CutOffs = { date: string } | { dates: readonly string[] } | 'spine_pairs';
+
+/** The `month` partition value (`YYYY-MM`) of an ISO date. */
+const monthOf = (isoDate: string): string => isoDate.slice(0, 7);
+const monthDaysBefore = (isoDate: string, days: number): string =>
+  monthOf(isoDateOfDay(dayOfIsoDate(isoDate) - days));
 
 function featureCtes(p: QueryParameters, categories: readonly string[], cutOffs: CutOffs): string {
   const suffixes = categoryColumnSuffixes(categories);
   const each = (line: (suffix: string, i: number) => string) =>
     suffixes.map((s, i) => `,\n    ${line(s, i)}`).join('');
-  const date = typeof cutOffs === 'object' ? `CAST(DATE '${cutOffs.date}' AS DATE)` : undefined;
+  const date =
+    typeof cutOffs === 'object' && 'date' in cutOffs ? `CAST(DATE '${cutOffs.date}' AS DATE)` : undefined;
   const join = (alias: string) => {
     if (date !== undefined) return '';
-    if (cutOffs === 'spine_dates') return '\n  CROSS JOIN spine_cut_offs k';
+    if (cutOffs !== 'spine_pairs') return '\n  CROSS JOIN spine_cut_offs k';
     return `\n  JOIN spine_keys k ON k.customer_id = ${alias}.customer_id`;
   };
+  // Month partitions the reads may skip: known for fixed cut-offs, not for each contact's own.
+  const known =
+    typeof cutOffs !== 'object' ? [] : 'date' in cutOffs ? [cutOffs.date] : [...cutOffs.dates].sort();
+  const firstCutOff = known[0];
+  const lastCutOff = known[known.length - 1];
+  const upTo = lastCutOff === undefined ? '' : ` AND t.month <= '${monthOf(lastCutOff)}'`;
+  const yearFrom = firstCutOff === undefined ? '' : ` AND t.month >= '${monthDaysBefore(firstCutOff, 364)}'`;
   // Lines no cut-off reads are left out before they are grouped: those from the last cut-off on,
   // and for receipts those before the first cut-off's year.
   const last = date
@@ -104,8 +117,9 @@ function featureCtes(p: QueryParameters, categories: readonly string[], cutOffs:
     line_cut_offs: join('t'),
     day_cut_offs: join('d'),
     receipt_cut_offs: join('r'),
-    purchase_day_filter: ` AND t.ts < ${last}`,
-    receipt_filter: ` AND t.ts >= ${first} AND t.ts < ${last}`,
+    line_month_filter: `${yearFrom}${upTo}`,
+    purchase_day_filter: ` AND t.ts < ${last}${upTo}`,
+    receipt_filter: ` AND t.ts >= ${first} AND t.ts < ${last}${yearFrom}${upTo}`,
     // Each category's net value of the year per branch, then per spine row.
     category_values: each(
       (s, i) =>
@@ -126,6 +140,7 @@ export const featureQueries = {
     return render(loadSql('top-categories'), {
       run_id: p.runId,
       as_of: p.asOf,
+      as_of_month: monthOf(p.asOf),
       limit: String(z.number().int().min(1).max(100).parse(limit)),
     });
   },
@@ -173,14 +188,12 @@ export const featureQueries = {
     categories: readonly string[],
   ): string {
     const p = queryParameters.parse(params);
-    const dates = z.array(z.iso.date()).min(1).max(60).parse(cutOffs);
+    const dates = [...new Set(z.array(z.iso.date()).min(1).max(60).parse(cutOffs))].sort();
     return render(loadSql('customer-snapshots'), {
       run_id: p.runId,
-      cut_off_rows: [...new Set(dates)]
-        .sort()
-        .map((d) => `  SELECT DATE '${d}' AS as_of`)
-        .join('\n  UNION ALL\n'),
-      feature_ctes: featureCtes(p, categories, 'spine_dates'),
+      cut_off_rows: dates.map((d) => `  SELECT DATE '${d}' AS as_of`).join('\n  UNION ALL\n'),
+      first_cut_off_month: monthOf(dates[0] ?? p.asOf),
+      feature_ctes: featureCtes(p, categories, { dates }),
       churn_days: String(LABEL_WINDOWS.churnDays),
       value_days: String(LABEL_WINDOWS.valueDays),
       churn_last_offset: String(LABEL_WINDOWS.churnDays - 1),
@@ -196,7 +209,9 @@ export const featureQueries = {
     return render(loadSql('co-purchase'), {
       run_id: p.runId,
       as_of: p.asOf,
+      as_of_month: monthOf(p.asOf),
       year_from: isoDateOfDay(dayOfIsoDate(p.asOf) - 365),
+      year_from_month: monthDaysBefore(p.asOf, 365),
       min_baskets: String(o.minBaskets),
       limit: String(o.limit),
     });
@@ -208,8 +223,10 @@ export const featureQueries = {
     return render(loadSql('branch-performance'), {
       run_id: p.runId,
       as_of: p.asOf,
+      as_of_month: monthOf(p.asOf),
       recent_from: isoDateOfDay(cutOff - 90),
       previous_from: isoDateOfDay(cutOff - 180),
+      previous_from_month: monthDaysBefore(p.asOf, 180),
       year_from: isoDateOfDay(cutOff - 365),
       response_window_days: String(p.responseWindowDays),
     });
@@ -225,6 +242,8 @@ export const featureQueries = {
       churn_last: isoDateOfDay(cutOff + LABEL_WINDOWS.churnDays - 1),
       value_end: isoDateOfDay(cutOff + LABEL_WINDOWS.valueDays),
       value_last: isoDateOfDay(cutOff + LABEL_WINDOWS.valueDays - 1),
+      as_of_month: monthOf(p.asOf),
+      value_end_month: monthOf(isoDateOfDay(cutOff + LABEL_WINDOWS.valueDays - 1)),
     });
   },
 };

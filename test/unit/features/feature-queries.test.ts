@@ -119,3 +119,40 @@ describe('featureQueries rendering', () => {
     }
   });
 });
+
+describe('month partition pruning', () => {
+  // PARAMS.asOf is 2026-03-01: the year of lines before it starts 2025-03-02, the value window ends 2026-08-27.
+  it('bounds every read of the transactions whose window is known by the month partition key', () => {
+    const features = featureQueries.customerFeatures(PARAMS, ['Garden']);
+    expect(features).toContain("t.month >= '2025-03' AND t.month <= '2026-03'");
+    // Purchase days reach back to the first purchase (tenure): bounded above only.
+    expect(features).toMatch(/t\.quantity > 0 AND t\.ts < [^\n]* AND t\.month <= '2026-03'\n/);
+    expect(featureQueries.customerLabels(PARAMS)).toContain("t.month >= '2026-03' AND t.month <= '2026-08'");
+    expect(featureQueries.topCategories(PARAMS, 5)).toContain("t.month <= '2026-03'");
+    expect(featureQueries.branchPerformance(PARAMS)).toContain(
+      "t.month >= '2025-09' AND t.month <= '2026-03'",
+    );
+    expect(featureQueries.coPurchase(PARAMS, { minBaskets: 1, limit: 10 })).toContain(
+      "t.month >= '2025-03' AND t.month <= '2026-03'",
+    );
+    const snapshots = featureQueries.customerSnapshots(PARAMS, ['2025-12-01', '2025-09-02'], ['Garden']);
+    expect(snapshots).toContain("t.month >= '2024-09' AND t.month <= '2025-12'");
+    expect(snapshots).toContain("t.month >= '2025-09'");
+    // Each contact is its own cut-off, unknown when the SQL is rendered: no month bound there.
+    expect(featureQueries.trainingSet(PARAMS, ['Garden'])).not.toContain('t.month');
+  });
+
+  it('reads only the months it names: a line filed under another month is not seen', async () => {
+    const lake = await openLake(handCheckedLake());
+    try {
+      const before = await lake.rows(featureQueries.customerFeatures(PARAMS, []));
+      // L1 (C1, 2026-02-20) filed under a month after the cut-off, as if partitioned wrongly.
+      await lake.connection.run("UPDATE transactions SET month = '2026-04' WHERE line_id = 'L1'");
+      const after = await lake.rows(featureQueries.customerFeatures(PARAMS, []));
+      const c1 = (rows: Record<string, unknown>[]) => rows.find((r) => r.customer_id === 'C1');
+      expect(Number(c1(after)?.monetary_30)).toBe(Number(c1(before)?.monetary_30) - 20);
+    } finally {
+      lake.close();
+    }
+  });
+});

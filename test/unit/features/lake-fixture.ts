@@ -7,8 +7,8 @@ import { type Duck, openDuck } from '../lake/duckdb';
 
 /**
  * The curated lake as the local Athena endpoint shows it to the feature SQL: one DuckDB table per
- * dataset with exactly the catalog's columns, typed like the Glue tables, plus `run_id`, and the
- * endpoint's session settings (Trino integer division, UTC).
+ * dataset with exactly the catalog's columns, typed like the Glue tables, plus `run_id` (and
+ * `month` for event datasets), and the endpoint's session settings (Trino integer division, UTC).
  */
 
 export const RUN = 'run_1';
@@ -68,6 +68,13 @@ export async function openLake(data: LakeData, integerDivision = true): Promise<
         literal(c.storage, c.name === 'run_id' ? (row.run_id ?? RUN) : row[c.name]),
       );
       await duck.connection.run(`INSERT INTO ${table.name} VALUES (${values.join(', ')})`);
+    }
+    if (table.monthOf !== undefined) {
+      // The month partition key, as intake derives it from the event time (UTC).
+      await duck.connection.run(`ALTER TABLE ${table.name} ADD COLUMN month VARCHAR`);
+      await duck.connection.run(
+        `UPDATE ${table.name} SET month = strftime(${quotedIdentifier(table.monthOf)}, '%Y-%m')`,
+      );
     }
   }
   return {

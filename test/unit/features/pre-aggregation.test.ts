@@ -96,6 +96,7 @@ function queryPairs(): { name: string; key: string; sql: string; reference: stri
         run_id: PARAMS.runId,
         cut_off_rows: CUT_OFFS.map((d) => `  SELECT DATE '${d}' AS as_of`).join('\n  UNION ALL\n'),
         feature_ctes: ctes,
+        first_cut_off_month: (CUT_OFFS[0] ?? AS_OF).slice(0, 7),
         churn_days: String(LABEL_WINDOWS.churnDays),
         value_days: String(LABEL_WINDOWS.valueDays),
         churn_last_offset: String(LABEL_WINDOWS.churnDays - 1),

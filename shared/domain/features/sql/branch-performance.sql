@@ -14,6 +14,7 @@ WITH sales AS (
     COUNT(DISTINCT CASE WHEN t.quantity > 0 AND t.ts < CAST(DATE '{{recent_from}}' AS TIMESTAMP) THEN t.customer_id END) AS active_customers_prev_90
   FROM transactions t
   WHERE t.run_id = '{{run_id}}' AND t.branch IS NOT NULL
+    AND t.month >= '{{previous_from_month}}' AND t.month <= '{{as_of_month}}'
     AND t.ts >= CAST(DATE '{{previous_from}}' AS TIMESTAMP) AND t.ts < CAST(DATE '{{as_of}}' AS TIMESTAMP)
   GROUP BY t.branch
 ),

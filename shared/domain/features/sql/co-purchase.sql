@@ -7,6 +7,7 @@ WITH baskets AS (
   SELECT DISTINCT t.transaction_id, t.product_id
   FROM transactions t
   WHERE t.run_id = '{{run_id}}' AND t.quantity > 0
+    AND t.month >= '{{year_from_month}}' AND t.month <= '{{as_of_month}}'
     AND t.ts >= CAST(DATE '{{year_from}}' AS TIMESTAMP) AND t.ts < CAST(DATE '{{as_of}}' AS TIMESTAMP)
 ),
 receipts AS (

@@ -17,6 +17,7 @@ after_cutoff AS (
       THEN CAST(t.quantity AS DOUBLE) * t.unit_price - COALESCE(t.discount, 0) ELSE 0 END) AS value_window
   FROM transactions t
   WHERE t.run_id = '{{run_id}}' AND t.customer_id IS NOT NULL
+    AND t.month >= '{{as_of_month}}' AND t.month <= '{{value_end_month}}'
     AND t.ts >= CAST(DATE '{{as_of}}' AS TIMESTAMP)
   GROUP BY t.customer_id
 )

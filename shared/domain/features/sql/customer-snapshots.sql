@@ -27,7 +27,8 @@ after_cutoff AS (
       THEN CAST(t.quantity AS DOUBLE) * t.unit_price - COALESCE(t.discount, 0) ELSE 0 END) AS value_window
   FROM spine s
   JOIN transactions t ON t.customer_id = s.customer_id
-  WHERE t.run_id = '{{run_id}}' AND t.ts >= CAST(s.as_of AS TIMESTAMP)
+  WHERE t.run_id = '{{run_id}}' AND t.month >= '{{first_cut_off_month}}'
+    AND t.ts >= CAST(s.as_of AS TIMESTAMP)
   GROUP BY s.spine_id
 )
 SELECT

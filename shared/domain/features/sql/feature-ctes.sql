@@ -10,7 +10,9 @@
 -- (customer_id, as_of) pairs. Each CTE over the lines is read once (Athena inlines a CTE at each
 -- reference, so a second reader would scan the lines again; DuckDB would materialize them) and
 -- reads only what it needs: the line features the year before the cut-off, purchase days and
--- receipts three narrow columns, grouped per day before they meet any cut-off.
+-- receipts three narrow columns, grouped per day before they meet any cut-off. Where the cut-offs
+-- are known when the SQL is rendered, each read also bounds the month partition key, so Athena
+-- opens only the months it needs (`month` is derived from `ts` at intake, in UTC).
 spine_keys AS (
   SELECT DISTINCT customer_id, as_of FROM spine
 ),
@@ -37,7 +39,7 @@ year_lines AS (
   LEFT JOIN products p ON p.product_id = t.product_id AND p.run_id = '{{run_id}}'
   WHERE t.run_id = '{{run_id}}'
     AND t.ts < CAST({{cut_off}} AS TIMESTAMP)
-    AND t.ts >= CAST({{cut_off}} AS TIMESTAMP) - INTERVAL '364' DAY
+    AND t.ts >= CAST({{cut_off}} AS TIMESTAMP) - INTERVAL '364' DAY{{line_month_filter}}
 ),
 branch_stats AS (
   -- Per customer, cut-off and branch: one step short of purchase_stats, for the home branch.
