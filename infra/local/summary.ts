@@ -21,6 +21,17 @@ function table(rows: readonly (readonly string[])[]): string {
 const figure = (n: number | null | undefined, digits = 3) =>
   n === null || n === undefined ? 'n/a' : n.toFixed(digits);
 
+type Registry = NonNullable<NonNullable<RunSummary['customerModels']>['churn']>['registry'];
+
+/** Which version scored, and on what held-out figure it won or kept the title. */
+function registryNote(registry: Registry): string {
+  if (!registry) return '';
+  const challenger = `${registry.metric} ${figure(registry.challengerMetric)}`;
+  return registry.champion
+    ? `; champion (${challenger}${registry.championMetric === null ? '' : ` vs ${figure(registry.championMetric)}`})`
+    : `; champion ${registry.version} kept (${figure(registry.championMetric)} vs this run's ${challenger})`;
+}
+
 /** The churn, value and lifetime models' lines: each model's out-of-fold figures, or why it was skipped. */
 function customerModelLines(models: RunSummary['customerModels']): string[] {
   if (!models) return [];
@@ -28,12 +39,12 @@ function customerModelLines(models: RunSummary['customerModels']): string[] {
   return [
     ...(churn
       ? [
-          `Churn model (90 days)             out-of-fold AUC ${figure(churn.outOfFoldAuc)}, calibration error ${figure(churn.calibrationError)} on ${count(churn.trainRows)} snapshots (churn rate ${(churn.churnRate * 100).toFixed(1)}%); flags at ${churn.threshold.toFixed(3)}`,
+          `Churn model (90 days)             out-of-fold AUC ${figure(churn.outOfFoldAuc)}, calibration error ${figure(churn.calibrationError)} on ${count(churn.trainRows)} snapshots (churn rate ${(churn.churnRate * 100).toFixed(1)}%); flags at ${churn.threshold.toFixed(3)}${registryNote(churn.registry)}`,
         ]
       : []),
     ...(value
       ? [
-          `Value model (180 days)            out-of-fold R² ${figure(value.r2)}, Spearman ${figure(value.spearman)}, top-decile capture ${figure(value.topDecileCapture)} on ${count(value.trainRows)} snapshots`,
+          `Value model (180 days)            out-of-fold R² ${figure(value.r2)}, Spearman ${figure(value.spearman)}, top-decile capture ${figure(value.topDecileCapture)} on ${count(value.trainRows)} snapshots${registryNote(value.registry)}`,
         ]
       : []),
     ...(lifetime

@@ -403,7 +403,13 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   }
 
   // After the response model is freed: the churn and value networks train in the memory it held.
-  const customerValue = await scoreCustomerValue(deps.store, state, deps.lakeBucket, state.campaign.seed);
+  const customerValue = await scoreCustomerValue(
+    deps.store,
+    state,
+    deps.lakeBucket,
+    state.campaign.seed,
+    now,
+  );
 
   const previousChampion =
     pointer === undefined

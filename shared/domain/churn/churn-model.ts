@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { z } from 'zod';
 import { stratifiedKFold, takeRows } from '../model-eval/cross-validation';
+import type { ModelArtifacts } from '../scoring/artifacts';
 import { signedLog1p } from '../scoring/log-features';
 import { rocAuc } from '../scoring/metrics';
+import { NetworkBundleError, packNetworks, unpackNetworks } from '../scoring/network-bundle';
 import { applyScaler, fitScaler, type Scaler } from '../scoring/scaler';
 import { buildMlp, fitSeeded, predictMlp } from '../scoring/seeded-mlp';
 import { seededRandom } from '../scoring/split';
@@ -71,8 +74,46 @@ export interface ChurnModel {
   readonly threshold: number;
   /** Calibrated churn probabilities, one per row. */
   predict(features: Float32Array, rows: number): Float64Array;
+  /** The networks, scaler, calibration and threshold, for the registry (see `loadChurnModel`). */
+  toArtifacts(): Promise<ModelArtifacts>;
   /** Frees the networks' tensors; the model cannot predict afterwards. */
   dispose(): void;
+}
+
+const BUNDLE_FORMAT = 'campaign-optimizer/churn-model';
+
+const churnSettings = z.object({
+  scaler: z.object({ means: z.array(z.number()), stds: z.array(z.number().positive()) }),
+  logTransform: z.boolean(),
+  platt: z.object({ a: z.number(), b: z.number() }),
+  threshold: z.number(),
+});
+
+/** Restores a model saved with `toArtifacts()`, for scoring. Throws `ChurnModelError` on bad artifacts. */
+export async function loadChurnModel(artifacts: ModelArtifacts): Promise<ChurnModel> {
+  let unpacked: Awaited<ReturnType<typeof unpackNetworks>>;
+  try {
+    unpacked = await unpackNetworks(BUNDLE_FORMAT, artifacts);
+  } catch (error) {
+    if (error instanceof NetworkBundleError) {
+      throw new ChurnModelError(`churn model artifacts: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  const settings = churnSettings.safeParse(unpacked.settings);
+  const inputs = (n: tfl.LayersModel) => n.inputs[0]?.shape[1];
+  if (
+    !settings.success ||
+    settings.data.scaler.means.length !== settings.data.scaler.stds.length ||
+    unpacked.networks.some((n) => inputs(n) !== settings.data.scaler.means.length)
+  ) {
+    for (const network of unpacked.networks) network.dispose();
+    throw new ChurnModelError('churn model artifacts: the settings do not fit the networks', {
+      cause: settings.error,
+    });
+  }
+  const { scaler, logTransform, platt, threshold } = settings.data;
+  return new TfChurnModel(unpacked.networks, scaler, logTransform, platt, threshold);
 }
 
 const MAX_SEED = 0x7fffffff;
@@ -231,13 +272,19 @@ class TfChurnModel implements ChurnModel {
   private disposed = false;
 
   constructor(
-    private readonly networks: tfl.Sequential[],
+    private readonly networks: tfl.LayersModel[],
     private readonly scaler: Scaler,
     private readonly logTransform: boolean,
     private readonly platt: PlattScaling,
     public threshold: number,
   ) {
     this.featureCount = scaler.means.length;
+  }
+
+  toArtifacts(): Promise<ModelArtifacts> {
+    if (this.disposed) throw new ChurnModelError('the churn model was disposed');
+    const { scaler, logTransform, platt, threshold } = this;
+    return packNetworks(BUNDLE_FORMAT, { scaler, logTransform, platt, threshold }, this.networks);
   }
 
   predict(features: Float32Array, rows: number): Float64Array {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Arm } from '../runs/run-state';
-import { dataWindow } from './model-card';
+import { registryDataWindow } from './model-card';
 
 /** Enough to audit a run of promotions without the pointer growing with every run. */
 export const CHAMPION_HISTORY_LIMIT = 20;
@@ -19,7 +19,7 @@ const championEntry = z.object({
   /** The metric the version won on, as measured on the holdout of the run that promoted it. */
   metric,
   featureHash: z.string().min(1),
-  dataWindow,
+  dataWindow: registryDataWindow,
   promotedAt: z.iso.datetime(),
   reason: z.string(),
 });

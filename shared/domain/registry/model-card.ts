@@ -32,6 +32,21 @@ export const dataWindow = z.object({
 });
 export type DataWindow = z.infer<typeof dataWindow>;
 
+/** What a churn or value model learned from: customer snapshots at earlier cut-offs and their outcomes. */
+export const snapshotWindow = z.object({
+  /** The batch's as-of date. */
+  asOf: z.iso.date(),
+  /** The cut-offs whose snapshots (features then, outcome in the windows after) it trained on. */
+  snapshotCutOffs: z.array(z.iso.date()),
+  trainingSnapshots: z.number().int().nonnegative(),
+  /** Held out by a hash of the snapshot, to measure it against the champion on rows neither saw. */
+  holdoutSnapshots: z.number().int().nonnegative(),
+});
+export type SnapshotWindow = z.infer<typeof snapshotWindow>;
+
+/** Either model family's data window, as a champion pointer records it. */
+export const registryDataWindow = z.union([dataWindow, snapshotWindow]);
+
 /** One feature column as the model consumes it: a different transform or fill is a different input. */
 export interface FeatureInput {
   readonly name: string;
@@ -96,3 +111,24 @@ export const modelCard = z.object({
   backend: z.string(),
 });
 export type ModelCard = z.infer<typeof modelCard>;
+
+/** The card of a churn or value model (`models/{churn|value}/{version}/model-card.json`). */
+export const customerModelCard = z.object({
+  name: z.enum(['churn', 'value']),
+  version: z.string().min(1),
+  trainedAt: z.iso.datetime(),
+  dataWindow: snapshotWindow,
+  /** The customer features, in the order the model reads them. */
+  features: z.array(z.string()),
+  /** `featureListHash` of those features. */
+  featureHash: z.string().min(1),
+  metrics: z.object({
+    /** The metric champions are compared on, measured on the held-out snapshots. */
+    holdout: z.object({ name: z.string(), value: metric }),
+    /** Out-of-fold figures on the training snapshots (e.g. AUC and calibration, or R² and Spearman). */
+    outOfFold: z.record(z.string(), metric),
+    trainingMs: z.number().nonnegative(),
+  }),
+  backend: z.string(),
+});
+export type CustomerModelCard = z.infer<typeof customerModelCard>;

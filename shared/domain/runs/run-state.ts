@@ -195,6 +195,19 @@ export const scoredAction = z.object({
   arm: z.number().int().positive(),
 });
 
+/** Which version of a churn or value model scored, and why (see the score stage's registry). */
+const customerModelChoice = z.object({
+  /** The version that scored: this run's, or the champion it did not beat. */
+  version: z.string(),
+  /** Whether this run's model became (or stayed) the champion. */
+  champion: z.boolean(),
+  reason: z.string(),
+  /** The metric compared, on this run's held-out snapshots. */
+  metric: z.string(),
+  challengerMetric: z.number().nullable(),
+  championMetric: z.number().nullable(),
+});
+
 /** The churn, value and lifetime models the score stage fits beside the response model. */
 export const customerValueOutput = z.object({
   /** customer-value.csv: one row per scored customer, empty cells for a model that was skipped. */
@@ -209,6 +222,8 @@ export const customerValueOutput = z.object({
       brier: z.number().nullable(),
       calibrationError: z.number().nullable(),
       threshold: z.number(),
+      /** Absent on payloads from before the registry kept these models. */
+      registry: customerModelChoice.optional(),
     })
     .nullable(),
   value: z
@@ -217,6 +232,7 @@ export const customerValueOutput = z.object({
       r2: z.number().nullable(),
       spearman: z.number().nullable(),
       topDecileCapture: z.number().nullable(),
+      registry: customerModelChoice.optional(),
     })
     .nullable(),
   /** BG/NBD (weeks) and Gamma-Gamma parameters fitted on the customers' histories at the cut-off. */

@@ -1,8 +1,11 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { z } from 'zod';
 import { stratifiedKFold, takeRows } from '../model-eval/cross-validation';
 import { quantileCoverage, rSquared, spearman, topFractionCapture } from '../model-eval/regression-metrics';
+import type { ModelArtifacts } from '../scoring/artifacts';
 import { signedLog1p } from '../scoring/log-features';
+import { NetworkBundleError, packNetworks, unpackNetworks } from '../scoring/network-bundle';
 import { applyScaler, fitScaler, type Scaler } from '../scoring/scaler';
 import { buildMlp, fitSeeded, predictMlp } from '../scoring/seeded-mlp';
 import { seededRandom } from '../scoring/split';
@@ -69,7 +72,48 @@ export interface ValueModel {
   readonly featureCount: number;
   readonly quantileLevels: readonly number[];
   predict(features: Float32Array, rows: number): ValuePrediction;
+  /** The networks, scaler and head settings, for the registry (see `loadValueModel`). */
+  toArtifacts(): Promise<ModelArtifacts>;
   dispose(): void;
+}
+
+const BUNDLE_FORMAT = 'campaign-optimizer/value-model';
+
+const valueSettings = z.object({
+  scaler: z.object({ means: z.array(z.number()), stds: z.array(z.number().positive()) }),
+  logTransform: z.boolean(),
+  head: z.object({
+    pointLoss: z.enum(['poisson', 'log-mse', 'huber']),
+    scale: z.number().positive(),
+    smearing: z.number().positive(),
+    quantiles: z.array(z.number().gt(0).lt(1)),
+  }),
+});
+
+/** Restores a model saved with `toArtifacts()`, for scoring. Throws `ValueModelError` on bad artifacts. */
+export async function loadValueModel(artifacts: ModelArtifacts): Promise<ValueModel> {
+  let unpacked: Awaited<ReturnType<typeof unpackNetworks>>;
+  try {
+    unpacked = await unpackNetworks(BUNDLE_FORMAT, artifacts);
+  } catch (error) {
+    if (error instanceof NetworkBundleError) {
+      throw new ValueModelError(`value model artifacts: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  const settings = valueSettings.safeParse(unpacked.settings);
+  const fits = (n: tfl.LayersModel) =>
+    settings.success &&
+    n.inputs[0]?.shape[1] === settings.data.scaler.means.length &&
+    n.outputs[0]?.shape[1] === 1 + settings.data.head.quantiles.length;
+  if (!settings.success || !unpacked.networks.every(fits)) {
+    for (const network of unpacked.networks) network.dispose();
+    throw new ValueModelError('value model artifacts: the settings do not fit the networks', {
+      cause: settings.error,
+    });
+  }
+  const { scaler, logTransform, head } = settings.data;
+  return new TfValueModel(unpacked.networks, scaler, logTransform, head);
 }
 
 const MAX_SEED = 0x7fffffff;
@@ -294,13 +338,19 @@ class TfValueModel implements ValueModel {
   private disposed = false;
 
   constructor(
-    private readonly networks: tfl.Sequential[],
+    private readonly networks: tfl.LayersModel[],
     private readonly scaler: Scaler,
     private readonly logTransform: boolean,
     private readonly head: Head,
   ) {
     this.featureCount = scaler.means.length;
     this.quantileLevels = head.quantiles;
+  }
+
+  toArtifacts(): Promise<ModelArtifacts> {
+    if (this.disposed) throw new ValueModelError('the value model was disposed');
+    const { scaler, logTransform, head } = this;
+    return packNetworks(BUNDLE_FORMAT, { scaler, logTransform, head }, this.networks);
   }
 
   predict(features: Float32Array, rows: number): ValuePrediction {

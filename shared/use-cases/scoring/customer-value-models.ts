@@ -1,4 +1,9 @@
-import { type ChurnModel, ChurnModelError, trainChurnModel } from '../../domain/churn/churn-model';
+import {
+  type ChurnModel,
+  ChurnModelError,
+  loadChurnModel,
+  trainChurnModel,
+} from '../../domain/churn/churn-model';
 import {
   type BgNbdParams,
   expectedPurchases,
@@ -12,12 +17,27 @@ import { type PurchaseHistoryFacts, repeatHistoryOf, repeatSpendOf } from '../..
 import { expectedAverageSpend, fitGammaGamma, type GammaGammaParams } from '../../domain/clv/gamma-gamma';
 import { LABEL_WINDOWS } from '../../domain/features/feature-queries';
 import { type FeatureVector, featureVectorFor, writeFeatures } from '../../domain/features/feature-vector';
+import { spearman } from '../../domain/model-eval/regression-metrics';
+import { unitHash } from '../../domain/registry/holdout';
+import { type CustomerModelCard, featureListHash } from '../../domain/registry/model-card';
 import { runArtifactKeys } from '../../domain/runs/run-artifacts';
 import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
 import { HashSample } from '../../domain/scoring/hash-sample';
-import { trainValueModel, type ValueModel, ValueModelError } from '../../domain/value-model/value-model';
+import { rocAuc } from '../../domain/scoring/metrics';
+import { initTensorflow } from '../../domain/scoring/tensorflow';
+import {
+  loadValueModel,
+  trainValueModel,
+  type ValueModel,
+  ValueModelError,
+} from '../../domain/value-model/value-model';
 import type { ObjectStore } from '../../ports/object-store';
 import { numberCell, readCsvObjects, writeCsvObjects } from '../csv-objects';
+import {
+  type CustomerModelChoice,
+  type RegistryTarget,
+  registerCustomerModel,
+} from './customer-model-registry';
 
 /**
  * The churn, value and lifetime models of the score stage. Churn and value learn from the feature
@@ -52,9 +72,18 @@ export const CUSTOMER_VALUE_COLUMNS = [
 ] as const;
 
 interface Example {
+  /** The snapshot's key (customer and cut-off), which decides whether it is held out. */
+  key: string;
   features: Float32Array;
   target: number;
 }
+
+/** Share of the sampled snapshots held out to compare a new model with the champion. */
+const HOLDOUT_FRACTION = 0.2;
+/** Apart from the sample's own hash, so the holdout is a fair slice of the sample. */
+export const isHeldOutSnapshot = (key: string): boolean =>
+  unitHash(`customer-models-holdout:${key}`) < HOLDOUT_FRACTION;
+const isHeldOut = (e: Example) => isHeldOutSnapshot(e.key);
 
 function historyFacts(r: Record<string, string>): PurchaseHistoryFacts {
   return {
@@ -88,12 +117,12 @@ async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Sam
     vector ??= featureVectorFor(Object.keys(r));
     if (!(numberCell(r.purchase_days_total, 0) > 0)) continue;
     const v = vector;
+    const key = r.spine_id ?? `${r.customer_id}@${r.as_of}`;
     const encode = (target: number) => () => {
       const features = new Float32Array(v.names.length);
       writeFeatures(v, r, features, 0);
-      return { features, target };
+      return { key, features, target };
     };
-    const key = r.spine_id ?? `${r.customer_id}@${r.as_of}`;
     if (r.churned_90d === '0' || r.churned_90d === '1') churn.offer(key, encode(Number(r.churned_90d)));
     const spent = numberCell(r.value_180d);
     // Returns can make a window's net revenue negative; the value model predicts spend, so at least 0.
@@ -104,8 +133,8 @@ async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Sam
 }
 
 interface Fitted {
-  churn?: { model: ChurnModel; output: NonNullable<CustomerValueOutput['churn']> };
-  value?: { model: ValueModel; output: NonNullable<CustomerValueOutput['value']> };
+  churn?: { model: ChurnModel; output: NonNullable<CustomerValueOutput['churn']>; commit(): Promise<void> };
+  value?: { model: ValueModel; output: NonNullable<CustomerValueOutput['value']>; commit(): Promise<void> };
   lifetime?: {
     purchases: BgNbdParams;
     spend?: GammaGammaParams;
@@ -133,39 +162,150 @@ async function orSkip<T>(
   }
 }
 
-async function fitSnapshotModels(samples: Samples, seed: number, fitted: Fitted): Promise<void> {
+/** What the registry needs to keep each model version and compare it with the champion. */
+interface RegistryContext extends RegistryTarget {
+  readonly version: string;
+  readonly asOf: string;
+  readonly snapshotCutOffs: readonly string[];
+}
+
+function cardOf(
+  name: CustomerModelCard['name'],
+  registry: RegistryContext,
+  samples: Samples,
+  rows: { train: number; holdout: number },
+  metrics: CustomerModelCard['metrics'],
+  backend: string,
+): CustomerModelCard {
+  return {
+    name,
+    version: registry.version,
+    trainedAt: registry.now().toISOString(),
+    dataWindow: {
+      asOf: registry.asOf,
+      snapshotCutOffs: [...registry.snapshotCutOffs],
+      trainingSnapshots: rows.train,
+      holdoutSnapshots: rows.holdout,
+    },
+    features: [...samples.vector.names],
+    featureHash: featureListHash(samples.vector.specs),
+    metrics,
+    backend,
+  };
+}
+
+const registryOutput = (choice: CustomerModelChoice<unknown>, card: CustomerModelCard) => ({
+  version: choice.version,
+  champion: choice.decision.promote,
+  reason: choice.decision.reason,
+  metric: card.metrics.holdout.name,
+  challengerMetric: card.metrics.holdout.value,
+  championMetric: choice.championMetric,
+});
+
+async function fitSnapshotModels(
+  samples: Samples,
+  seed: number,
+  fitted: Fitted,
+  registry: RegistryContext,
+): Promise<void> {
   const width = samples.vector.names.length;
+  const { backend } = await initTensorflow();
   fitted.churn = await orSkip(fitted, 'churn', async () => {
-    const label = Uint8Array.from(samples.churn, (e) => e.target);
+    const holdout = samples.churn.filter(isHeldOut);
+    const train = samples.churn.filter((e) => !isHeldOut(e));
+    const started = Date.now();
     const { model, report } = await trainChurnModel(
-      { ...stack(samples.churn, width), label },
+      { ...stack(train, width), label: Uint8Array.from(train, (e) => e.target) },
       { seed, ...TRAINING },
     );
-    return {
+    const held = stack(holdout, width);
+    const labels = Uint8Array.from(holdout, (e) => e.target);
+    const measure = (m: ChurnModel) =>
+      holdout.length === 0 ? null : finiteOrNull(rocAuc(m.predict(held.features, held.rows), labels));
+    const card = cardOf(
+      'churn',
+      registry,
+      samples,
+      { train: train.length, holdout: holdout.length },
+      {
+        holdout: { name: 'holdoutAuc', value: measure(model) },
+        outOfFold: {
+          auc: finiteOrNull(report.outOfFoldAuc),
+          brier: finiteOrNull(report.calibration.brier),
+          calibrationError: finiteOrNull(report.calibration.ece),
+        },
+        trainingMs: Date.now() - started,
+      },
+      backend,
+    );
+    const choice = await registerCustomerModel(registry, {
       model,
+      artifacts: await model.toArtifacts(),
+      card,
+      load: loadChurnModel,
+      measure,
+    });
+    return {
+      model: choice.model,
+      commit: choice.commit,
       output: {
         trainRows: report.rows,
         churnRate: report.churnRate,
         outOfFoldAuc: finiteOrNull(report.outOfFoldAuc),
         brier: finiteOrNull(report.calibration.brier),
         calibrationError: finiteOrNull(report.calibration.ece),
-        threshold: report.threshold.threshold,
+        threshold: choice.model.threshold,
+        registry: registryOutput(choice, card),
       },
     };
   });
   fitted.value = await orSkip(fitted, 'value', async () => {
-    const target = Float64Array.from(samples.value, (e) => e.target);
+    const holdout = samples.value.filter(isHeldOut);
+    const train = samples.value.filter((e) => !isHeldOut(e));
+    const started = Date.now();
     const { model, report } = await trainValueModel(
-      { ...stack(samples.value, width), target },
+      { ...stack(train, width), target: Float64Array.from(train, (e) => e.target) },
       { seed, ...TRAINING },
     );
-    return {
+    const held = stack(holdout, width);
+    const targets = Float64Array.from(holdout, (e) => e.target);
+    const measure = (m: ValueModel) =>
+      holdout.length < 2
+        ? null
+        : finiteOrNull(spearman(m.predict(held.features, held.rows).estimate, targets));
+    const card = cardOf(
+      'value',
+      registry,
+      samples,
+      { train: train.length, holdout: holdout.length },
+      {
+        holdout: { name: 'holdoutSpearman', value: measure(model) },
+        outOfFold: {
+          r2: finiteOrNull(report.outOfFold.r2),
+          spearman: finiteOrNull(report.outOfFold.spearman),
+          topDecileCapture: finiteOrNull(report.outOfFold.topDecileCapture),
+        },
+        trainingMs: Date.now() - started,
+      },
+      backend,
+    );
+    const choice = await registerCustomerModel(registry, {
       model,
+      artifacts: await model.toArtifacts(),
+      card,
+      load: loadValueModel,
+      measure,
+    });
+    return {
+      model: choice.model,
+      commit: choice.commit,
       output: {
         trainRows: report.rows,
         r2: finiteOrNull(report.outOfFold.r2),
         spearman: finiteOrNull(report.outOfFold.spearman),
         topDecileCapture: finiteOrNull(report.outOfFold.topDecileCapture),
+        registry: registryOutput(choice, card),
       },
     };
   });
@@ -278,6 +418,7 @@ export async function scoreCustomerValue(
   state: RunState,
   lakeBucket: string,
   seed: number,
+  now: () => Date = () => new Date(),
 ): Promise<CustomerValueOutput> {
   const started = Date.now();
   const fitted: Fitted = { skipped: [] };
@@ -285,7 +426,15 @@ export async function scoreCustomerValue(
   if (typeof samples === 'string') {
     fitted.skipped.push({ model: 'churn', reason: samples }, { model: 'value', reason: samples });
   } else {
-    await fitSnapshotModels(samples, seed, fitted);
+    await fitSnapshotModels(samples, seed, fitted, {
+      store,
+      bucket: lakeBucket,
+      partner: state.batch.partner,
+      now,
+      version: state.runId,
+      asOf: state.stages.validate?.asOf ?? state.startedAt.slice(0, 10),
+      snapshotCutOffs: state.stages.features?.snapshotCutOffs ?? [],
+    });
   }
   await fitLifetime(store, state, fitted);
   const trainingMs = Date.now() - started;
@@ -298,6 +447,9 @@ export async function scoreCustomerValue(
       CUSTOMER_VALUE_COLUMNS,
       scoreRows(store, state, vector, fitted),
     );
+    // Promoted only once the run has scored with them, as the response model is.
+    await fitted.churn?.commit();
+    await fitted.value?.commit();
     return {
       file,
       customers: rows,

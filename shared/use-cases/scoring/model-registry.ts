@@ -2,6 +2,7 @@ import type { ScoredAction } from '../../domain/planning/scored-actions';
 import type { ChampionPointer } from '../../domain/registry/champion';
 import { headsMismatch, parseChampionPointer } from '../../domain/registry/champion';
 import {
+  type CustomerModelCard,
   championPointerKey,
   MODEL_FILES,
   type ModelCard,
@@ -26,6 +27,18 @@ async function readBytes(store: ObjectStore, ref: { bucket: string; key: string 
   const chunks: Buffer[] = [];
   for await (const chunk of await store.read(ref)) chunks.push(Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
+}
+
+/** The network files of the version under `prefix`; ObjectNotFoundError when one is missing. */
+export async function readModelArtifacts(
+  store: ObjectStore,
+  bucket: string,
+  prefix: string,
+): Promise<ModelArtifacts> {
+  return {
+    modelJson: await store.readText({ bucket, key: `${prefix}${MODEL_FILES.modelJson}` }),
+    weights: await readBytes(store, { bucket, key: `${prefix}${MODEL_FILES.weights}` }),
+  };
 }
 
 /** The champion pointer; a missing one is no champion, an unreadable one is reported for the output. */
@@ -78,11 +91,7 @@ export async function loadChampion(
     }
     const mismatch = headsMismatch(card, run);
     if (mismatch !== undefined) return { unusable: mismatch };
-    const artifacts: ModelArtifacts = {
-      modelJson: await store.readText(at(MODEL_FILES.modelJson)),
-      weights: await readBytes(store, at(MODEL_FILES.weights)),
-    };
-    const model = await loadResponseModel(artifacts);
+    const model = await loadResponseModel(await readModelArtifacts(store, bucket, prefix));
     if (model.featureCount !== run.featureCount || model.arms !== run.arms.length) {
       model.dispose();
       return {
@@ -107,7 +116,7 @@ export async function writeModel(
   bucket: string,
   prefix: string,
   artifacts: ModelArtifacts,
-  card: ModelCard,
+  card: ModelCard | CustomerModelCard,
 ): Promise<void> {
   const at = (file: string) => ({ bucket, key: `${prefix}${file}` });
   await store.write(at(MODEL_FILES.modelJson), artifacts.modelJson, 'application/json');

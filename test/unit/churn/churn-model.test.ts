@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChurnModel, type ChurnTrainingReport, trainChurnModel } from '#shared/domain/churn/churn-model';
+import {
+  type ChurnModel,
+  type ChurnTrainingReport,
+  loadChurnModel,
+  trainChurnModel,
+} from '#shared/domain/churn/churn-model';
 import { ChurnModelError } from '#shared/domain/churn/errors';
 import { rocAuc } from '#shared/domain/scoring/metrics';
 import { syntheticCustomers } from '../../support/synthetic-customers';
@@ -40,6 +45,34 @@ describe('trainChurnModel on a planted signal', () => {
     // F2 favours recall: most churners are flagged.
     expect(report.threshold.recall).toBeGreaterThan(report.threshold.precision);
     expect(report.outOfFoldAuc).toBeGreaterThan(0.8);
+  });
+
+  it('round-trips through its artifacts to the same predictions and threshold, and refuses damaged ones', async () => {
+    const artifacts = await model.toArtifacts();
+    // An S3 read hands back a view into a larger buffer.
+    const padded = new Uint8Array(artifacts.weights.byteLength + 16);
+    padded.set(artifacts.weights, 8);
+    const loaded = await loadChurnModel({
+      ...artifacts,
+      weights: padded.subarray(8, 8 + artifacts.weights.byteLength),
+    });
+    try {
+      expect(loaded.predict(fresh.features, fresh.rows)).toEqual(model.predict(fresh.features, fresh.rows));
+      expect(loaded.threshold).toBe(model.threshold);
+    } finally {
+      loaded.dispose();
+    }
+    await expect(loadChurnModel({ ...artifacts, weights: artifacts.weights.subarray(4) })).rejects.toThrow(
+      /churn model artifacts: weights are \d+ bytes but the weight specs need \d+/,
+    );
+    await expect(loadChurnModel({ ...artifacts, modelJson: '{' })).rejects.toBeInstanceOf(ChurnModelError);
+    const otherFormat = JSON.stringify({
+      ...JSON.parse(artifacts.modelJson),
+      format: 'campaign-optimizer/value-model',
+    });
+    await expect(loadChurnModel({ ...artifacts, modelJson: otherFormat })).rejects.toThrow(
+      /not a campaign-optimizer\/churn-model bundle/,
+    );
   });
 
   it('is deterministic for a seed', async () => {

@@ -9,6 +9,7 @@ import { rocAuc } from '#shared/domain/scoring/metrics';
 import { initTensorflow } from '#shared/domain/scoring/tensorflow';
 import {
   type CUSTOMER_VALUE_COLUMNS,
+  isHeldOutSnapshot,
   scoreCustomerValue,
 } from '#shared/use-cases/scoring/customer-value-models';
 import { sampleRunState } from '../../support/fakes';
@@ -51,15 +52,20 @@ function customer(u: () => number): Customer {
 const HISTORY_COLUMNS = ['purchase_days_total', 'first_purchase_age_days'];
 const COLUMNS = [...FIXED_FEATURE_NAMES, ...HISTORY_COLUMNS];
 
-function world(seed: number, options: { churnOnly0?: boolean } = {}) {
+/**
+ * @param options.noisyTraining labels of the snapshots the stage trains on are drawn at random; the
+ *   held-out ones keep the planted truth, so a model trained here is worse than one that was not
+ */
+function world(seed: number, options: { churnOnly0?: boolean; noisyTraining?: boolean } = {}) {
   const rng = xoroshiro128plus(seed);
   const u = () => uniformFloat64(rng);
   const snapshots = [['spine_id', 'customer_id', 'as_of', ...COLUMNS, 'churned_90d', 'value_180d'].join(',')];
   for (let i = 0; i < 2000; i++) {
     const c = customer(u);
-    const churned = options.churnOnly0 ? 0 : u() < c.churn ? 1 : 0;
-    const value = churned ? 0 : Math.round(c.spend * (0.5 + u()));
     const asOf = i % 2 === 0 ? '2026-08-03' : '2026-05-05';
+    const noise = options.noisyTraining === true && !isHeldOutSnapshot(`C${i}@${asOf}`);
+    const churned = options.churnOnly0 ? 0 : u() < (noise ? 0.4 : c.churn) ? 1 : 0;
+    const value = churned ? 0 : Math.round((noise ? 150 : c.spend) * (0.5 + u()));
     snapshots.push(
       [`C${i}@${asOf}`, `C${i}`, asOf, ...COLUMNS.map((f) => c.values.get(f)), churned, value].join(','),
     );
@@ -138,7 +144,24 @@ describe('scoreCustomerValue', () => {
 
       expect(out.customers).toBe(401);
       expect(out.skipped).toEqual([]);
-      expect(out.churn?.trainRows).toBe(2000);
+      // A fifth of the snapshots is held out to compare with a champion; there is none yet.
+      expect(out.churn?.trainRows).toBeGreaterThan(1500);
+      expect(out.churn?.trainRows).toBeLessThan(1700);
+      for (const name of ['churn', 'value'] as const) {
+        expect(out[name]?.registry).toMatchObject({
+          version: state.runId,
+          champion: true,
+          reason: 'there is no champion yet',
+          championMetric: null,
+        });
+        expect(store.keys(LAKE, `models/${name}/${state.runId}/`)).toEqual([
+          `models/${name}/${state.runId}/model-card.json`,
+          `models/${name}/${state.runId}/model.json`,
+          `models/${name}/${state.runId}/weights.bin`,
+        ]);
+      }
+      expect(out.churn?.registry?.challengerMetric).toBeGreaterThan(0.8);
+      expect(out.value?.registry?.metric).toBe('holdoutSpearman');
       expect(out.churn?.outOfFoldAuc).toBeGreaterThan(0.8);
       expect(out.value?.spearman).toBeGreaterThan(0.6);
       const rows = await rowsOf(store, state);
@@ -204,10 +227,8 @@ describe('scoreCustomerValue', () => {
       const out = await scoreCustomerValue(store, state, LAKE, 7);
 
       expect(out.churn).toBeNull();
-      expect(out.skipped).toEqual([
-        { model: 'churn', reason: expect.stringContaining('0 churners of 2000') },
-      ]);
-      expect(out.value?.trainRows).toBe(2000);
+      expect(out.skipped).toEqual([{ model: 'churn', reason: expect.stringMatching(/0 churners of \d+/) }]);
+      expect(out.value?.trainRows).toBeGreaterThan(1500);
       const row = (await rowsOf(store, state)).get('S0') as Row;
       expect(row.churn_probability).toBe('');
       expect(row.churn_flag).toBe('');
@@ -226,6 +247,57 @@ describe('scoreCustomerValue', () => {
       expect(older.lifetime).not.toBeNull();
     },
     TIMEOUT,
+  );
+});
+
+describe('scoreCustomerValue and the champion churn and value models', () => {
+  it(
+    'keeps a better champion, measured on the same held-out snapshots, scores with it, and lets an equal one take over',
+    async () => {
+      const store = new InMemoryObjectStore();
+      const first = sampleRunState({ runId: 'run-a' });
+      const planted = world(1);
+      const a = await scoreCustomerValue(
+        store,
+        { ...stateWith(store, planted), runId: first.runId },
+        LAKE,
+        7,
+      );
+      const pointer = (name: string) => store.text(LAKE, `models/${name}/champions/acme.json`);
+      const before = { churn: pointer('churn'), value: pointer('value') };
+      expect(JSON.parse(before.churn ?? '{}')).toMatchObject({ name: 'churn', version: 'run-a' });
+
+      // Run B trains on noise (its held-out snapshots keep the truth): the champion stays and scores.
+      const noisyWorld = world(1, { noisyTraining: true });
+      const noisy = { ...stateWith(store, noisyWorld), runId: 'run-b' };
+      const b = await scoreCustomerValue(store, noisy, LAKE, 7);
+      expect(b.churn?.registry).toMatchObject({ version: 'run-a', champion: false });
+      expect(b.churn?.registry?.reason).toMatch(/worse than champion run-a's/);
+      expect(b.churn?.registry?.championMetric).toBeGreaterThan(
+        (b.churn?.registry?.challengerMetric ?? 1) + 0.1,
+      );
+      expect(b.value?.registry).toMatchObject({ version: 'run-a', champion: false });
+      expect(pointer('churn')).toBe(before.churn);
+      expect(pointer('value')).toBe(before.value);
+      // Every version is kept, and B's scores are the champion's (the planted risk, not noise).
+      expect(store.keys(LAKE, 'models/churn/run-b/')).toHaveLength(3);
+      const rowsB = await rowsOf(store, noisy);
+      const truth = Uint8Array.from(noisyWorld.scored, (c) => (c.churn > 0.5 ? 1 : 0));
+      const churnB = Float64Array.from(noisyWorld.scored, (_, i) =>
+        Number(rowsB.get(`S${i}`)?.churn_probability),
+      );
+      expect(rocAuc(churnB, truth)).toBeGreaterThan(0.9);
+
+      // Run C trains on the same planted world as A: no worse, so it takes over.
+      const c = await scoreCustomerValue(store, { ...stateWith(store, planted), runId: 'run-c' }, LAKE, 7);
+      expect(c.churn?.registry).toMatchObject({ version: 'run-c', champion: true });
+      expect(JSON.parse(pointer('churn') ?? '{}')).toMatchObject({
+        version: 'run-c',
+        history: [expect.objectContaining({ version: 'run-a' })],
+      });
+      expect(a.churn?.registry?.version).toBe('run-a');
+    },
+    3 * TIMEOUT,
   );
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quantileCoverage, rSquared, spearman } from '#shared/domain/model-eval/regression-metrics';
 import { ValueModelError } from '#shared/domain/value-model/errors';
 import {
+  loadValueModel,
   trainValueModel,
   type ValueModel,
   type ValueTrainingReport,
@@ -34,6 +35,28 @@ describe('trainValueModel on a planted signal', () => {
     const total = estimate.reduce((s, v) => s + v, 0);
     const actual = fresh.spend.reduce((s, v) => s + v, 0);
     expect(Math.abs(total / actual - 1)).toBeLessThan(0.15);
+  });
+
+  it('round-trips through its artifacts to the same estimates and quantiles', async () => {
+    const loaded = await loadValueModel(await model.toArtifacts());
+    try {
+      expect(loaded.quantileLevels).toEqual(model.quantileLevels);
+      expect(loaded.predict(fresh.features, fresh.rows)).toEqual(model.predict(fresh.features, fresh.rows));
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  it('refuses artifacts whose settings do not fit its networks', async () => {
+    const artifacts = await model.toArtifacts();
+    const json = JSON.parse(artifacts.modelJson);
+    const fewerQuantiles = {
+      ...json,
+      settings: { ...json.settings, head: { ...json.settings.head, quantiles: [0.5] } },
+    };
+    await expect(loadValueModel({ ...artifacts, modelJson: JSON.stringify(fewerQuantiles) })).rejects.toThrow(
+      /value model artifacts: the settings do not fit the networks/,
+    );
   });
 
   it('gives ordered quantiles whose coverage is near their levels', () => {
