@@ -1,13 +1,52 @@
+import { once } from 'node:events';
 import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import { CsvTokenizer } from '../domain/intake/readers/csv-tokenizer';
 import { defuseFormula } from '../domain/planning/channel-export';
 import type { S3Ref } from '../domain/runs/run-state';
-import type { ObjectStore } from '../ports/object-store';
+import type { ObjectStore, VersionedRef } from '../ports/object-store';
 
 /** Streams a CSV object with a header row as records keyed by column name. */
 export async function* readCsvObjects(store: ObjectStore, ref: S3Ref): AsyncIterable<Record<string, string>> {
   const parser = (await store.read(ref)).pipe(parse({ columns: true, bom: true }));
   for await (const record of parser as AsyncIterable<Record<string, string>>) yield record;
+}
+
+/** A record this long is not a feature row: most likely a quote that is never closed. */
+const MAX_RECORD_CHARS = 1 << 20;
+
+/**
+ * Streams a CSV object's records as arrays of cells, the header row first, for the files the
+ * engine reads by the million (feature rows). The intake tokenizer splits them: RFC 4180 quoting,
+ * LF or CRLF line ends, a leading byte order mark, about ten times as fast as csv-parse, and without
+ * an object per record. Empty lines are skipped; a record whose cell count differs from the
+ * header's fails the read, as it does in `readCsvObjects`.
+ */
+export async function* readCsvRecords(store: ObjectStore, ref: VersionedRef): AsyncIterable<string[]> {
+  const tokenizer = new CsvTokenizer({ delimiter: ',', maxRecordChars: MAX_RECORD_CHARS });
+  const stream = await store.read(ref);
+  stream.setEncoding('utf8');
+  let width = -1;
+  const check = (fields: string[], line: number): string[] => {
+    if (width === -1) width = fields.length;
+    else if (fields.length !== width) {
+      throw new Error(
+        `Invalid Record Length: columns length is ${width}, got ${fields.length} on line ${line} of s3://${ref.bucket}/${ref.key}`,
+      );
+    }
+    return fields;
+  };
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const { fields, lines } = tokenizer.push(chunk);
+    for (let i = 0; i < fields.length; i++) yield check(fields[i] as string[], lines[i] as number);
+  }
+  const { fields, lines } = tokenizer.end();
+  for (let i = 0; i < fields.length; i++) yield check(fields[i] as string[], lines[i] as number);
+}
+
+/** Each name's position in a header row, -1 where the header lacks it. */
+export function columnIndices(header: readonly string[], names: readonly string[]): number[] {
+  return names.map((name) => header.indexOf(name));
 }
 
 /** A number from a result cell; empty (SQL NULL) becomes `fallback`. */
@@ -20,9 +59,39 @@ export function booleanCell(value: string | undefined): boolean {
   return value === 'true' || value === '1';
 }
 
+/** Characters written to the upload at once: fewer, larger writes cost less than one per row. */
+const WRITE_BATCH_CHARS = 1 << 16;
+
+/** A string csv-stringify would write as it is: nothing to quote, nothing a spreadsheet evaluates. */
+const PLAIN_STRING = /^[^=+\-@\t\r\n ",][^",\r\n]*$/;
+
+/**
+ * A row's CSV line, built directly when every cell is a number, a plain string (see PLAIN_STRING),
+ * empty, null or undefined: then it is the line csv-stringify writes (a number as `'' + n`, null and
+ * undefined as nothing). Undefined for any other row, which the caller leaves to csv-stringify.
+ */
+export function plainCsvLine(row: readonly unknown[], width: number): string | undefined {
+  if (row.length !== width) return undefined;
+  let line = '';
+  for (let i = 0; i < width; i++) {
+    const value = row[i];
+    let cell: string;
+    if (typeof value === 'number') cell = `${value}`;
+    else if (typeof value === 'string') {
+      if (value !== '' && !PLAIN_STRING.test(value)) return undefined;
+      cell = value;
+    } else if (value === undefined || value === null) cell = '';
+    else return undefined;
+    line = i === 0 ? cell : `${line},${cell}`;
+  }
+  return `${line}\n`;
+}
+
 /**
  * Writes rows as CSV through a streaming upload. Cells that a spreadsheet would evaluate are
- * prefixed with a quote, so an export opened in Excel cannot run a formula.
+ * prefixed with a quote, so an export opened in Excel cannot run a formula. Rows of numbers and
+ * plain strings are formatted here (`plainCsvLine`); csv-stringify formats the header and every
+ * other row, so the bytes are the ones csv-stringify alone would write.
  */
 export async function writeCsvObjects(
   store: ObjectStore,
@@ -31,18 +100,20 @@ export async function writeCsvObjects(
   rows: AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>,
 ): Promise<{ rows: number; bytes: number }> {
   const writer = store.openWriter(ref, 'text/csv');
-  const csv = stringify({ header: true, columns: [...columns], cast: { string: neutraliseFormula } });
-  csv.pipe(writer.stream as NodeJS.WritableStream);
+  const options = { columns: [...columns], cast: { string: neutraliseFormula } };
+  const out = writer.stream;
   let count = 0;
   try {
+    let batch = stringifySync([], { ...options, header: true });
     for await (const row of rows) {
-      if (!csv.write(row)) await new Promise<void>((resolve) => csv.once('drain', () => resolve()));
+      batch += plainCsvLine(row, columns.length) ?? stringifySync([row], { ...options, header: false });
       count += 1;
+      if (batch.length >= WRITE_BATCH_CHARS) {
+        if (!out.write(batch)) await once(out as NodeJS.EventEmitter, 'drain');
+        batch = '';
+      }
     }
-    await new Promise<void>((resolve, reject) => {
-      csv.once('error', reject);
-      csv.end(() => resolve());
-    });
+    if (batch !== '') out.write(batch);
     const { bytes } = await writer.finish();
     return { rows: count, bytes };
   } catch (error) {

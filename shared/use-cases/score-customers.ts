@@ -1,5 +1,5 @@
 import { campaignCatalog } from '../domain/catalog/campaign-catalog';
-import { type FeatureVector, writeFeatures } from '../domain/features/feature-vector';
+import { type FeatureVector, featureColumns, writeFeatureCells } from '../domain/features/feature-vector';
 import {
   levelInput,
   type ScoredAction,
@@ -21,6 +21,7 @@ import {
   type ModelCard,
   modelVersionPrefix,
 } from '../domain/registry/model-card';
+import { roundFixed } from '../domain/rounding';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { RunState, ScoreOutput } from '../domain/runs/run-state';
 import { evaluateHoldout, type HoldoutEvaluation } from '../domain/scoring/evaluation';
@@ -35,7 +36,7 @@ import { upliftImportance } from '../domain/scoring/uplift-importance';
 import { DEFAULT_OPTIONS } from '../domain/scoring/validation';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
-import { readCsvObjects, writeCsvObjects } from './csv-objects';
+import { readCsvRecords, writeCsvObjects } from './csv-objects';
 import { scoreCustomerValue } from './scoring/customer-value-models';
 import { type Champion, loadChampion, readChampionPointer, writeModel } from './scoring/model-registry';
 import { readTrainingRows, type TrainingRows } from './scoring/training-rows';
@@ -97,18 +98,24 @@ async function* scoreRows(
     );
     const control = byLevel.get(0) as Float32Array;
     const columns = actions.map((a) => ({ p: byLevel.get(a.discountPct) as Float32Array, head: a.arm }));
-    const round = (p: number | undefined) => Number((p ?? 0).toFixed(6));
-    for (const [i, id] of ids.entries()) {
-      const row: (string | number)[] = [id, round(control[i * heads])];
-      for (const c of columns) row.push(round(c.p[i * heads + c.head]));
+    for (let i = 0; i < rows; i++) {
+      const row: (string | number)[] = [ids[i] as string, roundFixed(control[i * heads] ?? 0, 6)];
+      for (const c of columns) row.push(roundFixed(c.p[i * heads + c.head] ?? 0, 6));
       yield row;
     }
     ids = [];
     buffer = new Float32Array(SCORING_CHUNK * width);
   }
-  for await (const r of readCsvObjects(store, features.scoringFeatures)) {
-    writeFeatures(vector, r, buffer, ids.length * width);
-    ids.push(r.customer_id ?? '');
+  let columns: Int32Array | undefined;
+  let idColumn = -1;
+  for await (const cells of readCsvRecords(store, features.scoringFeatures)) {
+    if (columns === undefined) {
+      columns = featureColumns(vector, cells);
+      idColumn = cells.indexOf('customer_id');
+      continue;
+    }
+    writeFeatureCells(vector, columns, cells, buffer, ids.length * width);
+    ids.push(cells[idColumn] ?? '');
     if (ids.length === SCORING_CHUNK) yield* flush();
   }
   if (ids.length > 0) yield* flush();

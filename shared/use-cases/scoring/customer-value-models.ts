@@ -11,13 +11,19 @@ import { ClvError } from '../../domain/clv/errors';
 import { type PurchaseHistoryFacts, repeatHistoryOf, repeatSpendOf } from '../../domain/clv/feature-history';
 import { expectedAverageSpend, fitGammaGamma, type GammaGammaParams } from '../../domain/clv/gamma-gamma';
 import { LABEL_WINDOWS } from '../../domain/features/feature-queries';
-import { type FeatureVector, featureVectorFor, writeFeatures } from '../../domain/features/feature-vector';
+import {
+  type FeatureVector,
+  featureColumns,
+  featureVectorFor,
+  writeFeatureCells,
+} from '../../domain/features/feature-vector';
+import { roundFixed } from '../../domain/rounding';
 import { runArtifactKeys } from '../../domain/runs/run-artifacts';
 import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
 import { HashSample } from '../../domain/scoring/hash-sample';
 import { trainValueModel, type ValueModel, ValueModelError } from '../../domain/value-model/value-model';
 import type { ObjectStore } from '../../ports/object-store';
-import { numberCell, readCsvObjects, writeCsvObjects } from '../csv-objects';
+import { columnIndices, numberCell, readCsvRecords, writeCsvObjects } from '../csv-objects';
 
 /**
  * The churn, value and lifetime models of the score stage. Churn and value learn from the feature
@@ -56,12 +62,30 @@ interface Example {
   target: number;
 }
 
-function historyFacts(r: Record<string, string>): PurchaseHistoryFacts {
+/** The purchase-history columns of a feature row, by position (see `historyColumns`). */
+interface HistoryColumns {
+  purchaseDays: number;
+  firstPurchaseAge: number;
+  recency: number;
+  basket: number;
+}
+
+function historyColumns(header: readonly string[]): HistoryColumns {
+  const [purchaseDays = -1, firstPurchaseAge = -1, recency = -1, basket = -1] = columnIndices(header, [
+    'purchase_days_total',
+    'first_purchase_age_days',
+    'recency_days',
+    'avg_basket_value',
+  ]);
+  return { purchaseDays, firstPurchaseAge, recency, basket };
+}
+
+function historyFacts(cells: readonly string[], at: HistoryColumns): PurchaseHistoryFacts {
   return {
-    purchaseDays: numberCell(r.purchase_days_total, 0),
-    firstPurchaseAgeDays: numberCell(r.first_purchase_age_days),
-    recencyDays: numberCell(r.recency_days),
-    meanReceiptValue: numberCell(r.avg_basket_value, 0),
+    purchaseDays: numberCell(cells[at.purchaseDays], 0),
+    firstPurchaseAgeDays: numberCell(cells[at.firstPurchaseAge]),
+    recencyDays: numberCell(cells[at.recency]),
+    meanReceiptValue: numberCell(cells[at.basket], 0),
   };
 }
 
@@ -83,24 +107,36 @@ async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Sam
   if (ref === undefined) return 'the features stage wrote no snapshots (a run from before these models)';
   const churn = new HashSample<Example>(SNAPSHOT_SAMPLE);
   const value = new HashSample<Example>(SNAPSHOT_SAMPLE);
-  let vector: FeatureVector | undefined;
-  for await (const r of readCsvObjects(store, ref)) {
-    vector ??= featureVectorFor(Object.keys(r));
-    if (!(numberCell(r.purchase_days_total, 0) > 0)) continue;
-    const v = vector;
+  let header: { vector: FeatureVector; features: Int32Array; at: Record<string, number> } | undefined;
+  for await (const cells of readCsvRecords(store, ref)) {
+    if (header === undefined) {
+      const vector = featureVectorFor(cells);
+      const names = ['purchase_days_total', 'spine_id', 'customer_id', 'as_of', 'churned_90d', 'value_180d'];
+      const indices = columnIndices(cells, names);
+      header = {
+        vector,
+        features: featureColumns(vector, cells),
+        at: Object.fromEntries(names.map((name, i) => [name, indices[i] ?? -1])),
+      };
+      continue;
+    }
+    const { vector, features: columns, at } = header;
+    const cell = (name: string): string | undefined => cells[at[name] ?? -1];
+    if (!(numberCell(cell('purchase_days_total'), 0) > 0)) continue;
     const encode = (target: number) => () => {
-      const features = new Float32Array(v.names.length);
-      writeFeatures(v, r, features, 0);
+      const features = new Float32Array(vector.names.length);
+      writeFeatureCells(vector, columns, cells, features, 0);
       return { features, target };
     };
-    const key = r.spine_id ?? `${r.customer_id}@${r.as_of}`;
-    if (r.churned_90d === '0' || r.churned_90d === '1') churn.offer(key, encode(Number(r.churned_90d)));
-    const spent = numberCell(r.value_180d);
+    const key = cell('spine_id') ?? `${cell('customer_id')}@${cell('as_of')}`;
+    const churned = cell('churned_90d');
+    if (churned === '0' || churned === '1') churn.offer(key, encode(Number(churned)));
+    const spent = numberCell(cell('value_180d'));
     // Returns can make a window's net revenue negative; the value model predicts spend, so at least 0.
     if (Number.isFinite(spent)) value.offer(key, encode(Math.max(spent, 0)));
   }
-  if (vector === undefined) return 'the snapshots are empty';
-  return { vector, churn: churn.take(), value: value.take() };
+  if (header === undefined) return 'the snapshots are empty';
+  return { vector: header.vector, churn: churn.take(), value: value.take() };
 }
 
 interface Fitted {
@@ -176,9 +212,14 @@ async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted):
   const ref = state.stages.features?.scoringFeatures;
   if (ref === undefined) return;
   const sample = new HashSample<PurchaseHistoryFacts>(LIFETIME_SAMPLE);
-  for await (const r of readCsvObjects(store, ref)) {
-    const facts = historyFacts(r);
-    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined) sample.offer(r.customer_id ?? '', () => facts);
+  let at: (HistoryColumns & { id: number }) | undefined;
+  for await (const cells of readCsvRecords(store, ref)) {
+    if (at === undefined) {
+      at = { ...historyColumns(cells), id: cells.indexOf('customer_id') };
+      continue;
+    }
+    const facts = historyFacts(cells, at);
+    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined) sample.offer(cells[at.id] ?? '', () => facts);
   }
   const facts = sample.take();
   fitted.lifetime = await orSkip(fitted, 'lifetime', async () => {
@@ -203,7 +244,7 @@ async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted):
 }
 
 const round = (n: number | undefined, digits: number): number | '' =>
-  n === undefined || !Number.isFinite(n) ? '' : Number(n.toFixed(digits));
+  n === undefined || !Number.isFinite(n) ? '' : roundFixed(n, digits);
 
 /** The lifetime columns of one customer; a closed form the parameters leave undefined gives blanks. */
 function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts): (number | '')[] {
@@ -241,32 +282,42 @@ async function* scoreRows(
   const ref = state.stages.features?.scoringFeatures;
   if (ref === undefined) return;
   const width = vector?.names.length ?? 0;
-  let chunk: Record<string, string>[] = [];
-  function* flush(): Iterable<(string | number)[]> {
+  let chunk: string[][] = [];
+  let at: { features: Int32Array; history: HistoryColumns; id: number } | undefined;
+  function* flush(columns: NonNullable<typeof at>): Iterable<(string | number)[]> {
     const features = new Float32Array(chunk.length * width);
     if (vector !== undefined)
-      for (const [i, r] of chunk.entries()) writeFeatures(vector, r, features, i * width);
+      for (const [i, cells] of chunk.entries())
+        writeFeatureCells(vector, columns.features, cells, features, i * width);
     const churn = fitted.churn?.model.predict(features, chunk.length);
     const value = fitted.value?.model.predict(features, chunk.length);
     const threshold = fitted.churn?.model.threshold ?? Number.NaN;
-    for (const [i, r] of chunk.entries()) {
+    for (const [i, cells] of chunk.entries()) {
       const p = churn?.[i];
       yield [
-        r.customer_id ?? '',
+        cells[columns.id] ?? '',
         round(p, 6),
         p === undefined ? '' : p >= threshold ? 1 : 0,
         round(value?.estimate[i], 2),
         ...(value?.quantiles ?? [undefined, undefined, undefined]).map((q) => round(q?.[i], 2)),
-        ...lifetimeCells(fitted.lifetime, historyFacts(r)),
+        ...lifetimeCells(fitted.lifetime, historyFacts(cells, columns.history)),
       ];
     }
     chunk = [];
   }
-  for await (const r of readCsvObjects(store, ref)) {
-    chunk.push(r);
-    if (chunk.length === SCORING_CHUNK) yield* flush();
+  for await (const cells of readCsvRecords(store, ref)) {
+    if (at === undefined) {
+      at = {
+        features: vector === undefined ? new Int32Array(0) : featureColumns(vector, cells),
+        history: historyColumns(cells),
+        id: cells.indexOf('customer_id'),
+      };
+      continue;
+    }
+    chunk.push(cells);
+    if (chunk.length === SCORING_CHUNK) yield* flush(at);
   }
-  if (chunk.length > 0) yield* flush();
+  if (at !== undefined && chunk.length > 0) yield* flush(at);
 }
 
 /**
