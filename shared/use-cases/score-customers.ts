@@ -21,7 +21,7 @@ import {
   type ModelCard,
   modelVersionPrefix,
 } from '../domain/registry/model-card';
-import { roundFixed } from '../domain/rounding';
+import { formatFixed } from '../domain/rounding';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { RunState, ScoreOutput } from '../domain/runs/run-state';
 import { evaluateHoldout, type HoldoutEvaluation } from '../domain/scoring/evaluation';
@@ -36,7 +36,7 @@ import { upliftImportance } from '../domain/scoring/uplift-importance';
 import { DEFAULT_OPTIONS } from '../domain/scoring/validation';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
-import { readCsvRecords, writeCsvObjects } from './csv-objects';
+import { csvTextCell, readCsvRecords, writeCsvLines } from './csv-objects';
 import { scoreCustomerValue } from './scoring/customer-value-models';
 import { type Champion, loadChampion, readChampionPointer, writeModel } from './scoring/model-registry';
 import { readTrainingRows, type TrainingRows } from './scoring/training-rows';
@@ -69,9 +69,9 @@ const SCORING_CHUNK = 20_000;
 const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 /**
- * Scores customers chunk by chunk into CSV rows: P(response | control), then P(response | action) per
- * action. The model runs once per discount level (the control pass at level 0), each action read from
- * its arm's head at its own level.
+ * Scores customers chunk by chunk into CSV lines: the customer id, P(response | control), then
+ * P(response | action) per action, each to 6 decimals. The model runs once per discount level (the
+ * control pass at level 0), each action read from its arm's head at its own level.
  */
 async function* scoreRows(
   store: ObjectStore,
@@ -79,7 +79,7 @@ async function* scoreRows(
   model: ResponseModel,
   vector: FeatureVector,
   actions: readonly ScoredAction[],
-): AsyncIterable<(string | number)[]> {
+): AsyncIterable<string> {
   const features = state.stages.features;
   if (!features) throw new Error('score needs the features stage output');
   const width = vector.names.length;
@@ -87,7 +87,7 @@ async function* scoreRows(
   let buffer = new Float32Array(SCORING_CHUNK * width);
   const levels = [...new Set([0, ...actions.map((a) => a.discountPct)])];
   const heads = model.arms + 1;
-  function* flush(): Iterable<(string | number)[]> {
+  function* flush(): Iterable<string> {
     const rows = ids.length;
     const base = buffer.subarray(0, rows * width);
     const byLevel = new Map(
@@ -99,9 +99,9 @@ async function* scoreRows(
     const control = byLevel.get(0) as Float32Array;
     const columns = actions.map((a) => ({ p: byLevel.get(a.discountPct) as Float32Array, head: a.arm }));
     for (let i = 0; i < rows; i++) {
-      const row: (string | number)[] = [ids[i] as string, roundFixed(control[i * heads] ?? 0, 6)];
-      for (const c of columns) row.push(roundFixed(c.p[i * heads + c.head] ?? 0, 6));
-      yield row;
+      let line = `${csvTextCell(ids[i] as string)},${formatFixed(control[i * heads] ?? 0, 6)}`;
+      for (const c of columns) line += `,${formatFixed(c.p[i * heads + c.head] ?? 0, 6)}`;
+      yield `${line}\n`;
     }
     ids = [];
     buffer = new Float32Array(SCORING_CHUNK * width);
@@ -306,7 +306,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     .slice(0, TOP_FEATURES)
     .map((f) => ({ feature: f.feature, importance: Number(f.importance.toPrecision(4)) }));
   try {
-    written = await writeCsvObjects(
+    written = await writeCsvLines(
       deps.store,
       scoresRef,
       header,

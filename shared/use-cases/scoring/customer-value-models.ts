@@ -17,13 +17,13 @@ import {
   featureVectorFor,
   writeFeatureCells,
 } from '../../domain/features/feature-vector';
-import { roundFixed } from '../../domain/rounding';
+import { formatFixed } from '../../domain/rounding';
 import { runArtifactKeys } from '../../domain/runs/run-artifacts';
 import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
 import { HashSample } from '../../domain/scoring/hash-sample';
 import { trainValueModel, type ValueModel, ValueModelError } from '../../domain/value-model/value-model';
 import type { ObjectStore } from '../../ports/object-store';
-import { columnIndices, numberCell, readCsvRecords, writeCsvObjects } from '../csv-objects';
+import { columnIndices, csvTextCell, numberCell, readCsvRecords, writeCsvLines } from '../csv-objects';
 
 /**
  * The churn, value and lifetime models of the score stage. Churn and value learn from the feature
@@ -243,11 +243,12 @@ async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted):
   });
 }
 
-const round = (n: number | undefined, digits: number): number | '' =>
-  n === undefined || !Number.isFinite(n) ? '' : roundFixed(n, digits);
+/** A score rounded as `Number(n.toFixed(digits))` and written as CSV; blank when there is none. */
+const round = (n: number | undefined, digits: number): string =>
+  n === undefined || !Number.isFinite(n) ? '' : formatFixed(n, digits);
 
 /** The lifetime columns of one customer; a closed form the parameters leave undefined gives blanks. */
-function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts): (number | '')[] {
+function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts): string[] {
   if (lifetime === undefined) return ['', '', '', ''];
   const horizon = LABEL_WINDOWS.valueDays / WEEK_DAYS;
   const history = repeatHistoryOf(facts, WEEK_DAYS);
@@ -273,38 +274,45 @@ function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts
   }
 }
 
+/**
+ * Every customer's churn, value and lifetime scores as CSV lines, chunk by chunk. A row keeps only
+ * what its scores need (features, id, purchase history) while its chunk waits for the models.
+ */
 async function* scoreRows(
   store: ObjectStore,
   state: RunState,
   vector: FeatureVector | undefined,
   fitted: Fitted,
-): AsyncIterable<(string | number)[]> {
+): AsyncIterable<string> {
   const ref = state.stages.features?.scoringFeatures;
   if (ref === undefined) return;
   const width = vector?.names.length ?? 0;
-  let chunk: string[][] = [];
-  let at: { features: Int32Array; history: HistoryColumns; id: number } | undefined;
-  function* flush(columns: NonNullable<typeof at>): Iterable<(string | number)[]> {
-    const features = new Float32Array(chunk.length * width);
-    if (vector !== undefined)
-      for (const [i, cells] of chunk.entries())
-        writeFeatureCells(vector, columns.features, cells, features, i * width);
-    const churn = fitted.churn?.model.predict(features, chunk.length);
-    const value = fitted.value?.model.predict(features, chunk.length);
+  let features = new Float32Array(SCORING_CHUNK * width);
+  let ids: string[] = [];
+  let histories: PurchaseHistoryFacts[] = [];
+  function* flush(): Iterable<string> {
+    const rows = ids.length;
+    const x = features.subarray(0, rows * width);
+    const churn = fitted.churn?.model.predict(x, rows);
+    const value = fitted.value?.model.predict(x, rows);
     const threshold = fitted.churn?.model.threshold ?? Number.NaN;
-    for (const [i, cells] of chunk.entries()) {
+    for (let i = 0; i < rows; i++) {
       const p = churn?.[i];
-      yield [
-        cells[columns.id] ?? '',
+      const row = [
+        csvTextCell(ids[i] as string),
         round(p, 6),
-        p === undefined ? '' : p >= threshold ? 1 : 0,
+        p === undefined ? '' : p >= threshold ? '1' : '0',
         round(value?.estimate[i], 2),
         ...(value?.quantiles ?? [undefined, undefined, undefined]).map((q) => round(q?.[i], 2)),
-        ...lifetimeCells(fitted.lifetime, historyFacts(cells, columns.history)),
+        ...lifetimeCells(fitted.lifetime, histories[i] as PurchaseHistoryFacts),
       ];
+      yield `${row.join(',')}\n`;
     }
-    chunk = [];
+    features = new Float32Array(SCORING_CHUNK * width);
+    ids = [];
+    histories = [];
   }
+  let at: { features: Int32Array; history: HistoryColumns; id: number } | undefined;
   for await (const cells of readCsvRecords(store, ref)) {
     if (at === undefined) {
       at = {
@@ -314,10 +322,12 @@ async function* scoreRows(
       };
       continue;
     }
-    chunk.push(cells);
-    if (chunk.length === SCORING_CHUNK) yield* flush(at);
+    if (vector !== undefined) writeFeatureCells(vector, at.features, cells, features, ids.length * width);
+    ids.push(cells[at.id] ?? '');
+    histories.push(historyFacts(cells, at.history));
+    if (ids.length === SCORING_CHUNK) yield* flush();
   }
-  if (at !== undefined && chunk.length > 0) yield* flush(at);
+  if (ids.length > 0) yield* flush();
 }
 
 /**
@@ -343,7 +353,7 @@ export async function scoreCustomerValue(
   const file = { bucket: lakeBucket, key: runArtifactKeys(state.runId).customerValue };
   try {
     const vector = typeof samples === 'string' ? undefined : samples.vector;
-    const { rows } = await writeCsvObjects(
+    const { rows } = await writeCsvLines(
       store,
       file,
       CUSTOMER_VALUE_COLUMNS,

@@ -1,10 +1,15 @@
 import type { CampaignCatalog } from '../../domain/catalog/campaign-catalog';
 import { DomainError } from '../../domain/errors';
-import { type FeatureVector, featureVectorFor, writeFeatures } from '../../domain/features/feature-vector';
+import {
+  type FeatureVector,
+  featureColumns,
+  featureVectorFor,
+  writeFeatureCells,
+} from '../../domain/features/feature-vector';
 import { levelInput } from '../../domain/planning/scored-actions';
 import type { Arm, RunState } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
-import { readCsvObjects } from '../csv-objects';
+import { readCsvRecords } from '../csv-objects';
 
 /** The score stage's view of the randomized campaign history: model inputs, arms and labels. */
 
@@ -37,10 +42,35 @@ export interface TrainingRows {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
+/** The training set's columns the stage reads besides the features. */
+const COLUMNS = [
+  'contact_id',
+  'customer_id',
+  'campaign_id',
+  'assignment',
+  'offer_id',
+  'channel_id',
+  'discount_pct',
+  'converted',
+  'as_of',
+] as const;
+
+type Column = (typeof COLUMNS)[number];
+
+/** A training row's cells by column name; undefined where the set lacks the column. */
+type Row = (name: Column) => string | undefined;
+
 /** The contact id, or what identifies a contact in a training set without one. */
-const contactKey = (r: Record<string, string>): string =>
-  r.contact_id ||
-  [r.customer_id, r.campaign_id, r.assignment, r.offer_id, r.channel_id, r.discount_pct].join('|');
+const contactKey = (r: Row): string =>
+  r('contact_id') ||
+  [
+    r('customer_id'),
+    r('campaign_id'),
+    r('assignment'),
+    r('offer_id'),
+    r('channel_id'),
+    r('discount_pct'),
+  ].join('|');
 
 /**
  * Reads the training set and keeps the contacts the model can learn from: the control group and
@@ -55,46 +85,62 @@ export async function readTrainingRows(
   if (!features) throw new Error('score needs the features stage output');
   const offers = new Set(catalog.offers.map((o) => o.offerId));
   const channels = new Set<string>(catalog.channels.map((c) => c.channelId));
-  const records: Record<string, string>[] = [];
+  const records: string[][] = [];
+  let header: string[] | undefined;
+  let at = new Map<Column, number>();
+  const row =
+    (cells: readonly string[]): Row =>
+    (name) =>
+      cells[at.get(name) ?? -1];
   const armKeys = new Set<string>();
   const observedLevels = new Map<string, Set<number>>();
   let skipped = 0;
   let firstContact: string | null = null;
   let lastContact: string | null = null;
-  for await (const r of readCsvObjects(store, features.trainingSet)) {
-    if (r.assignment === 'treatment') {
-      if (!r.offer_id || !r.channel_id || !offers.has(r.offer_id) || !channels.has(r.channel_id)) {
+  for await (const cells of readCsvRecords(store, features.trainingSet)) {
+    if (header === undefined) {
+      header = cells;
+      at = new Map(COLUMNS.map((name) => [name, cells.indexOf(name)]));
+      continue;
+    }
+    const r = row(cells);
+    const offerId = r('offer_id');
+    const channelId = r('channel_id');
+    if (r('assignment') === 'treatment') {
+      if (!offerId || !channelId || !offers.has(offerId) || !channels.has(channelId)) {
         skipped += 1;
         continue;
       }
-      armKeys.add(armKey(r.offer_id, r.channel_id));
-      const level = Number(r.discount_pct);
-      if (r.discount_pct && Number.isFinite(level)) {
-        const levels = observedLevels.get(r.offer_id) ?? new Set<number>();
+      armKeys.add(armKey(offerId, channelId));
+      const discount = r('discount_pct');
+      const level = Number(discount);
+      if (discount && Number.isFinite(level)) {
+        const levels = observedLevels.get(offerId) ?? new Set<number>();
         levels.add(level);
-        observedLevels.set(r.offer_id, levels);
+        observedLevels.set(offerId, levels);
       }
     }
     // A training row's as_of is the day its contact was sent (its features stop the day before).
-    const sent = ISO_DATE.exec(r.as_of ?? '')?.[0];
+    const sent = ISO_DATE.exec(r('as_of') ?? '')?.[0];
     if (sent !== undefined) {
       if (firstContact === null || sent < firstContact) firstContact = sent;
       if (lastContact === null || sent > lastContact) lastContact = sent;
     }
-    records.push(r);
+    records.push(cells);
   }
   const arms = [...armKeys].sort().map((key): Arm => {
     const [offerId = '', channelId = ''] = key.split('|');
     return { armId: key, offerId, channelId };
   });
-  const controls = records.filter((r) => r.assignment === 'control').length;
+  const controls = records.filter((cells) => row(cells)('assignment') === 'control').length;
   if (arms.length === 0 || controls === 0) {
     throw new NoRandomizedHistoryError(
       `the campaign history has ${controls} control and ${records.length - controls} usable treated contacts; the response model needs both a randomized control group and treated contacts`,
     );
   }
   const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));
-  const vector = featureVectorFor(Object.keys(records[0] ?? {}));
+  const vector = featureVectorFor(header ?? []);
+  const columns = featureColumns(vector, header ?? []);
   const width = vector.names.length + 1;
   const out: TrainingRows = {
     vector,
@@ -103,19 +149,20 @@ export async function readTrainingRows(
     features: new Float32Array(records.length * width),
     arm: new Int32Array(records.length),
     label: new Uint8Array(records.length),
-    keys: records.map(contactKey),
+    keys: records.map((cells) => contactKey(row(cells))),
     rows: records.length,
     skipped,
     firstContact,
     lastContact,
   };
-  for (const [i, r] of records.entries()) {
-    writeFeatures(vector, r, out.features, i * width);
-    const level = r.assignment === 'control' ? 0 : Number(r.discount_pct);
+  for (const [i, cells] of records.entries()) {
+    const r = row(cells);
+    writeFeatureCells(vector, columns, cells, out.features, i * width);
+    const control = r('assignment') === 'control';
+    const level = control ? 0 : Number(r('discount_pct'));
     out.features[(i + 1) * width - 1] = levelInput(Number.isFinite(level) ? level : 0);
-    out.arm[i] =
-      r.assignment === 'control' ? 0 : (armIndex.get(armKey(r.offer_id ?? '', r.channel_id ?? '')) ?? 0);
-    out.label[i] = r.converted === '1' ? 1 : 0;
+    out.arm[i] = control ? 0 : (armIndex.get(armKey(r('offer_id') ?? '', r('channel_id') ?? '')) ?? 0);
+    out.label[i] = r('converted') === '1' ? 1 : 0;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '#shared/demo/random';
-import { roundFixed } from '#shared/domain/rounding';
+import { formatFixed, roundFixed } from '#shared/domain/rounding';
 
 /** What the score files held before roundFixed: the reference it must equal, -0 included. */
 const reference = (x: number, digits: number): number => Number(x.toFixed(digits));
@@ -63,5 +63,35 @@ describe('roundFixed', () => {
 
   it('rejects digit counts as toFixed does', () => {
     expect(() => roundFixed(0.5, 101)).toThrow(RangeError);
+  });
+});
+
+describe('formatFixed', () => {
+  const same = (x: number, digits: number): boolean =>
+    formatFixed(x, digits) === String(reference(x, digits));
+
+  it('writes String(Number(x.toFixed(digits))) for edge values, negated ones and ties', () => {
+    for (const x of [...EDGES, 10, 100.5, 1234.5678, 0.1, 0.01, 1e-6, 9.9999999e-7])
+      for (let digits = 0; digits <= 12; digits++) {
+        expect(formatFixed(x, digits), `${x} to ${digits}`).toBe(String(reference(x, digits)));
+        expect(formatFixed(-x, digits), `${-x} to ${digits}`).toBe(String(reference(-x, digits)));
+      }
+  });
+
+  it('writes String(Number(x.toFixed(digits))) for float32 probabilities and money', () => {
+    const random = Random.uniformSource('format-fixed', 5);
+    const f32 = new Float32Array(1);
+    for (let i = 0; i < 200_000; i++) {
+      const digits = [2, 4, 6][i % 3] as number;
+      f32[0] = random();
+      for (const x of [
+        f32[0] as number,
+        random() * 10 ** Math.floor(random() * 8),
+        -random() * 1000,
+        (Math.floor(random() * 1e5) + 0.5) / 10 ** digits,
+      ]) {
+        if (!same(x, digits)) expect.fail(`${x} to ${digits}: ${formatFixed(x, digits)}`);
+      }
+    }
   });
 });

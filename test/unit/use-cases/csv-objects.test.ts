@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { S3Ref } from '#shared/domain/runs/run-state';
 import type { ObjectWriter } from '#shared/ports/object-store';
 import {
+  csvTextCell,
   neutraliseFormula,
   plainCsvLine,
   readCsvRecords,
@@ -132,5 +133,26 @@ describe('plainCsvLine', () => {
       ['a', 1, 1],
     ])
       expect(plainCsvLine(row, 4)).toBeUndefined();
+  });
+});
+
+describe('csvTextCell', () => {
+  it('writes a string cell as writeCsvObjects does', () => {
+    for (const value of [
+      'C1',
+      '',
+      '=1',
+      '-1',
+      ' +x',
+      '@a',
+      'a,b',
+      'say "hi"',
+      'two\nlines',
+      'Zürich',
+      'x=y',
+    ]) {
+      const expected = stringify([[value]], { cast: { string: neutraliseFormula } }).slice(0, -1);
+      expect(csvTextCell(value)).toBe(expected);
+    }
   });
 });
