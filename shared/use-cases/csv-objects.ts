@@ -44,6 +44,15 @@ export async function* readCsvRecords(store: ObjectStore, ref: VersionedRef): As
   for (let i = 0; i < fields.length; i++) yield check(fields[i] as string[], lines[i] as number);
 }
 
+/**
+ * The same text, not sharing memory with the record it was cut from. V8 may represent a cell as a
+ * slice of the whole chunk of text it was read from, so a few cells kept from every chunk (a hash
+ * sample's keys, a training set's contact ids) would otherwise keep the whole file in memory.
+ */
+export function detachedString(value: string): string {
+  return ` ${value}`.slice(1);
+}
+
 /** Each name's position in a header row, -1 where the header lacks it. */
 export function columnIndices(header: readonly string[], names: readonly string[]): number[] {
   return names.map((name) => header.indexOf(name));

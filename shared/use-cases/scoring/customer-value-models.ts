@@ -23,7 +23,14 @@ import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state'
 import { HashSample } from '../../domain/scoring/hash-sample';
 import { trainValueModel, type ValueModel, ValueModelError } from '../../domain/value-model/value-model';
 import type { ObjectStore } from '../../ports/object-store';
-import { columnIndices, csvTextCell, numberCell, readCsvRecords, writeCsvLines } from '../csv-objects';
+import {
+  columnIndices,
+  csvTextCell,
+  detachedString,
+  numberCell,
+  readCsvRecords,
+  writeCsvLines,
+} from '../csv-objects';
 
 /**
  * The churn, value and lifetime models of the score stage. Churn and value learn from the feature
@@ -128,7 +135,7 @@ async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Sam
       writeFeatureCells(vector, columns, cells, features, 0);
       return { features, target };
     };
-    const key = cell('spine_id') ?? `${cell('customer_id')}@${cell('as_of')}`;
+    const key = detachedString(cell('spine_id') ?? `${cell('customer_id')}@${cell('as_of')}`);
     const churned = cell('churned_90d');
     if (churned === '0' || churned === '1') churn.offer(key, encode(Number(churned)));
     const spent = numberCell(cell('value_180d'));
@@ -219,7 +226,8 @@ async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted):
       continue;
     }
     const facts = historyFacts(cells, at);
-    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined) sample.offer(cells[at.id] ?? '', () => facts);
+    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined)
+      sample.offer(detachedString(cells[at.id] ?? ''), () => facts);
   }
   const facts = sample.take();
   fitted.lifetime = await orSkip(fitted, 'lifetime', async () => {

@@ -9,7 +9,7 @@ import {
 import { levelInput } from '../../domain/planning/scored-actions';
 import type { Arm, RunState } from '../../domain/runs/run-state';
 import type { ObjectStore } from '../../ports/object-store';
-import { readCsvRecords } from '../csv-objects';
+import { detachedString, readCsvRecords } from '../csv-objects';
 
 /** The score stage's view of the randomized campaign history: model inputs, arms and labels. */
 
@@ -72,9 +72,13 @@ const contactKey = (r: Row): string =>
     r('discount_pct'),
   ].join('|');
 
+/** Rows encoded per block while the training set streams in: the row count is known only at its end. */
+const BLOCK_ROWS = 8192;
+
 /**
  * Reads the training set and keeps the contacts the model can learn from: the control group and
- * the treated contacts whose offer and channel can still be used.
+ * the treated contacts whose offer and channel can still be used. Each contact is encoded as it is
+ * read, so the set's text is never held whole.
  */
 export async function readTrainingRows(
   store: ObjectStore,
@@ -85,13 +89,22 @@ export async function readTrainingRows(
   if (!features) throw new Error('score needs the features stage output');
   const offers = new Set(catalog.offers.map((o) => o.offerId));
   const channels = new Set<string>(catalog.channels.map((c) => c.channelId));
-  const records: string[][] = [];
-  let header: string[] | undefined;
-  let at = new Map<Column, number>();
-  const row =
-    (cells: readonly string[]): Row =>
-    (name) =>
-      cells[at.get(name) ?? -1];
+  let header:
+    | { at: Map<Column, number>; vector: FeatureVector | Error; columns: Int32Array; width: number }
+    | undefined;
+  const blocks: Float32Array[] = [];
+  /** The arm key of each kept contact ('' for the control group), one string per arm. */
+  const contactArms: string[] = [];
+  const interned = new Map<string, string>();
+  const intern = (key: string): string => {
+    const known = interned.get(key);
+    if (known !== undefined) return known;
+    interned.set(key, key);
+    return key;
+  };
+  const labels: number[] = [];
+  const keys: string[] = [];
+  let controls = 0;
   const armKeys = new Set<string>();
   const observedLevels = new Map<string, Set<number>>();
   let skipped = 0;
@@ -99,14 +112,24 @@ export async function readTrainingRows(
   let lastContact: string | null = null;
   for await (const cells of readCsvRecords(store, features.trainingSet)) {
     if (header === undefined) {
-      header = cells;
-      at = new Map(COLUMNS.map((name) => [name, cells.indexOf(name)]));
+      // A header without the features fails the read only once it is known to hold a usable history.
+      let vector: FeatureVector | Error;
+      try {
+        vector = featureVectorFor(cells);
+      } catch (error) {
+        vector = error instanceof Error ? error : new Error(String(error));
+      }
+      const columns = vector instanceof Error ? new Int32Array(0) : featureColumns(vector, cells);
+      const width = vector instanceof Error ? 1 : vector.names.length + 1;
+      header = { at: new Map(COLUMNS.map((name) => [name, cells.indexOf(name)])), vector, columns, width };
       continue;
     }
-    const r = row(cells);
+    const { at, vector, columns, width } = header;
+    const r: Row = (name) => cells[at.get(name) ?? -1];
+    const assignment = r('assignment');
     const offerId = r('offer_id');
     const channelId = r('channel_id');
-    if (r('assignment') === 'treatment') {
+    if (assignment === 'treatment') {
       if (!offerId || !channelId || !offers.has(offerId) || !channels.has(channelId)) {
         skipped += 1;
         continue;
@@ -126,43 +149,49 @@ export async function readTrainingRows(
       if (firstContact === null || sent < firstContact) firstContact = sent;
       if (lastContact === null || sent > lastContact) lastContact = sent;
     }
-    records.push(cells);
+    const row = keys.length;
+    if (row % BLOCK_ROWS === 0) blocks.push(new Float32Array(BLOCK_ROWS * width));
+    const block = blocks[blocks.length - 1] as Float32Array;
+    const offset = (row % BLOCK_ROWS) * width;
+    const control = assignment === 'control';
+    if (!(vector instanceof Error)) writeFeatureCells(vector, columns, cells, block, offset);
+    const level = control ? 0 : Number(r('discount_pct'));
+    block[offset + width - 1] = levelInput(Number.isFinite(level) ? level : 0);
+    if (control) controls += 1;
+    contactArms.push(control ? '' : intern(armKey(offerId ?? '', channelId ?? '')));
+    labels.push(r('converted') === '1' ? 1 : 0);
+    keys.push(detachedString(contactKey(r)));
   }
   const arms = [...armKeys].sort().map((key): Arm => {
     const [offerId = '', channelId = ''] = key.split('|');
     return { armId: key, offerId, channelId };
   });
-  const controls = records.filter((cells) => row(cells)('assignment') === 'control').length;
+  const rows = keys.length;
   if (arms.length === 0 || controls === 0) {
     throw new NoRandomizedHistoryError(
-      `the campaign history has ${controls} control and ${records.length - controls} usable treated contacts; the response model needs both a randomized control group and treated contacts`,
+      `the campaign history has ${controls} control and ${rows - controls} usable treated contacts; the response model needs both a randomized control group and treated contacts`,
     );
   }
-  const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));
-  const vector = featureVectorFor(header ?? []);
-  const columns = featureColumns(vector, header ?? []);
+  const vector = header?.vector ?? featureVectorFor([]);
+  if (vector instanceof Error) throw vector;
   const width = vector.names.length + 1;
+  const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));
   const out: TrainingRows = {
     vector,
     arms,
     observedLevels,
-    features: new Float32Array(records.length * width),
-    arm: new Int32Array(records.length),
-    label: new Uint8Array(records.length),
-    keys: records.map((cells) => contactKey(row(cells))),
-    rows: records.length,
+    features: new Float32Array(rows * width),
+    arm: Int32Array.from(contactArms, (key) => (key === '' ? 0 : (armIndex.get(key) ?? 0))),
+    label: Uint8Array.from(labels),
+    keys,
+    rows,
     skipped,
     firstContact,
     lastContact,
   };
-  for (const [i, cells] of records.entries()) {
-    const r = row(cells);
-    writeFeatureCells(vector, columns, cells, out.features, i * width);
-    const control = r('assignment') === 'control';
-    const level = control ? 0 : Number(r('discount_pct'));
-    out.features[(i + 1) * width - 1] = levelInput(Number.isFinite(level) ? level : 0);
-    out.arm[i] = control ? 0 : (armIndex.get(armKey(r('offer_id') ?? '', r('channel_id') ?? '')) ?? 0);
-    out.label[i] = r('converted') === '1' ? 1 : 0;
-  }
+  blocks.forEach((block, i) => {
+    const from = i * BLOCK_ROWS;
+    out.features.set(block.subarray(0, (Math.min(rows, from + BLOCK_ROWS) - from) * width), from * width);
+  });
   return out;
 }

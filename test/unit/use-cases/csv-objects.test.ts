@@ -7,6 +7,7 @@ import type { S3Ref } from '#shared/domain/runs/run-state';
 import type { ObjectWriter } from '#shared/ports/object-store';
 import {
   csvTextCell,
+  detachedString,
   neutraliseFormula,
   plainCsvLine,
   readCsvRecords,
@@ -154,5 +155,13 @@ describe('csvTextCell', () => {
       const expected = stringify([[value]], { cast: { string: neutraliseFormula } }).slice(0, -1);
       expect(csvTextCell(value)).toBe(expected);
     }
+  });
+});
+
+describe('detachedString', () => {
+  it('is the same text', () => {
+    const text = `C123456789@2026-08-03,${'x'.repeat(1000)}`;
+    for (const cell of [text.slice(0, text.indexOf(',')), '', 'C1', text])
+      expect(detachedString(cell)).toBe(cell);
   });
 });
