@@ -1,5 +1,5 @@
 import { campaignCatalog } from '../domain/catalog/campaign-catalog';
-import { type FeatureVector, writeFeatures } from '../domain/features/feature-vector';
+import { type FeatureVector, featureColumns, writeFeatureCells } from '../domain/features/feature-vector';
 import {
   levelInput,
   type ScoredAction,
@@ -22,6 +22,7 @@ import {
   type ModelCard,
   modelVersionPrefix,
 } from '../domain/registry/model-card';
+import { formatFixed } from '../domain/rounding';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { ResponseBasis, RunState, ScoreOutput } from '../domain/runs/run-state';
 import { evaluateHoldout, type HoldoutEvaluation } from '../domain/scoring/evaluation';
@@ -41,7 +42,7 @@ import { upliftImportance } from '../domain/scoring/uplift-importance';
 import { DEFAULT_OPTIONS } from '../domain/scoring/validation';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
-import { readCsvObjects, writeCsvObjects } from './csv-objects';
+import { csvTextCell, readCsvRecords, writeCsvLines } from './csv-objects';
 import { scoreCustomerValue } from './scoring/customer-value-models';
 import { type Champion, loadChampion, readChampionPointer, writeModel } from './scoring/model-registry';
 import { readTrainingRows, type TrainingRows } from './scoring/training-rows';
@@ -76,10 +77,11 @@ const SCORING_CHUNK = 20_000;
 const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 /**
- * Scores customers chunk by chunk into CSV rows: P(response | control), then P(response | action) per
- * action. The model runs once per discount level (the control pass at level 0), each action read from
- * its arm's head at its own level. With a prior uplift share the model has no control head, and
- * P(response | control) is the baseline implied by the row's action propensities.
+ * Scores customers chunk by chunk into CSV lines: the customer id, P(response | control), then
+ * P(response | action) per action, each to 6 decimals. The model runs once per discount level (the
+ * control pass at level 0), each action read from its arm's head at its own level. With a prior
+ * uplift share the model has no control head, and P(response | control) is the baseline implied by
+ * the row's action propensities.
  */
 async function* scoreRows(
   store: ObjectStore,
@@ -88,7 +90,7 @@ async function* scoreRows(
   vector: FeatureVector,
   actions: readonly ScoredAction[],
   priorUpliftShare: number | null,
-): AsyncIterable<(string | number)[]> {
+): AsyncIterable<string> {
   const features = state.stages.features;
   if (!features) throw new Error('score needs the features stage output');
   const width = vector.names.length;
@@ -96,7 +98,7 @@ async function* scoreRows(
   let buffer = new Float32Array(SCORING_CHUNK * width);
   const levels = [...new Set([0, ...actions.map((a) => a.discountPct)])];
   const heads = model.arms + 1;
-  function* flush(): Iterable<(string | number)[]> {
+  function* flush(): Iterable<string> {
     const rows = ids.length;
     const base = buffer.subarray(0, rows * width);
     const byLevel = new Map(
@@ -107,26 +109,33 @@ async function* scoreRows(
     );
     const control = byLevel.get(0) as Float32Array;
     const columns = actions.map((a) => ({ p: byLevel.get(a.discountPct) as Float32Array, head: a.arm }));
-    const round = (p: number | undefined) => Number((p ?? 0).toFixed(6));
     const propensities = new Float64Array(columns.length);
-    for (const [i, id] of ids.entries()) {
-      columns.forEach((c, k) => {
-        propensities[k] = c.p[i * heads + c.head] as number;
-      });
+    for (let i = 0; i < rows; i++) {
+      for (let k = 0; k < columns.length; k++) {
+        const c = columns[k] as (typeof columns)[number];
+        propensities[k] = c.p[i * heads + c.head] ?? 0;
+      }
       const pControl =
         priorUpliftShare === null
-          ? control[i * heads]
+          ? (control[i * heads] ?? 0)
           : baselineFromPropensity(propensities, priorUpliftShare);
-      const row: (string | number)[] = [id, round(pControl)];
-      for (const p of propensities) row.push(round(p));
-      yield row;
+      let line = `${csvTextCell(ids[i] as string)},${formatFixed(pControl, 6)}`;
+      for (const p of propensities) line += `,${formatFixed(p, 6)}`;
+      yield `${line}\n`;
     }
     ids = [];
     buffer = new Float32Array(SCORING_CHUNK * width);
   }
-  for await (const r of readCsvObjects(store, features.scoringFeatures)) {
-    writeFeatures(vector, r, buffer, ids.length * width);
-    ids.push(r.customer_id ?? '');
+  let columns: Int32Array | undefined;
+  let idColumn = -1;
+  for await (const cells of readCsvRecords(store, features.scoringFeatures)) {
+    if (columns === undefined) {
+      columns = featureColumns(vector, cells);
+      idColumn = cells.indexOf('customer_id');
+      continue;
+    }
+    writeFeatureCells(vector, columns, cells, buffer, ids.length * width);
+    ids.push(cells[idColumn] ?? '');
     if (ids.length === SCORING_CHUNK) yield* flush();
   }
   if (ids.length > 0) yield* flush();
@@ -377,7 +386,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     .slice(0, TOP_FEATURES)
     .map((f) => ({ feature: f.feature, importance: Number(f.importance.toPrecision(4)) }));
   try {
-    written = await writeCsvObjects(
+    written = await writeCsvLines(
       deps.store,
       scoresRef,
       header,

@@ -93,3 +93,26 @@ export function writeFeatures(
 ): void {
   for (const [i, spec] of vector.specs.entries()) out[offset + i] = transform(spec, record[spec.name]);
 }
+
+/** Where each of the vector's inputs sits in a header row; -1 where the header lacks it. */
+export function featureColumns(vector: FeatureVector, header: readonly string[]): Int32Array {
+  return Int32Array.from(vector.names, (name) => header.indexOf(name));
+}
+
+/**
+ * `writeFeatures` for a record read as an array of cells: `columns` (from `featureColumns`) says
+ * which cell holds each input. An input without a column is missing, as an absent key is there.
+ */
+export function writeFeatureCells(
+  vector: FeatureVector,
+  columns: ArrayLike<number>,
+  cells: readonly string[],
+  out: Float32Array,
+  offset: number,
+): void {
+  const specs = vector.specs;
+  for (let i = 0; i < specs.length; i++) {
+    const at = columns[i] as number;
+    out[offset + i] = transform(specs[i] as FeatureSpec, at < 0 ? undefined : cells[at]);
+  }
+}

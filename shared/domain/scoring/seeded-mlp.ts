@@ -116,10 +116,18 @@ export async function fitSeeded(
 /** The network's outputs for `rows` rows of already-scaled inputs, row-major, copied out of tfjs. */
 export function predictMlp(network: tfl.LayersModel, x: Float32Array, rows: number): Float32Array {
   if (rows === 0) return new Float32Array(0);
-  return tf.tidy(() => {
-    const xs = tf.tensor2d(x, [rows, x.length / rows]);
-    const out = network.predict(xs, { batchSize: PREDICT_BATCH_SIZE }) as tf.Tensor;
-    // Copy: on wasm, dataSync() may be a view of backend memory that is reused after tidy().
-    return Float32Array.from(out.dataSync());
-  });
+  const out = tf.tidy(
+    () =>
+      network.predict(tf.tensor2d(x, [rows, x.length / rows]), {
+        batchSize: PREDICT_BATCH_SIZE,
+      }) as tf.Tensor,
+  );
+  // Copied outside tidy(): tidy() searches what its callback returns for tensors, and walks a typed
+  // array element by element (seconds per million rows). Copy: on wasm, dataSync() may be a view of
+  // backend memory that is reused once the tensor is freed.
+  try {
+    return new Float32Array(out.dataSync());
+  } finally {
+    out.dispose();
+  }
 }

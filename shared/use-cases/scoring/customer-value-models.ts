@@ -16,10 +16,16 @@ import { ClvError } from '../../domain/clv/errors';
 import { type PurchaseHistoryFacts, repeatHistoryOf, repeatSpendOf } from '../../domain/clv/feature-history';
 import { expectedAverageSpend, fitGammaGamma, type GammaGammaParams } from '../../domain/clv/gamma-gamma';
 import { LABEL_WINDOWS } from '../../domain/features/feature-queries';
-import { type FeatureVector, featureVectorFor, writeFeatures } from '../../domain/features/feature-vector';
+import {
+  type FeatureVector,
+  featureColumns,
+  featureVectorFor,
+  writeFeatureCells,
+} from '../../domain/features/feature-vector';
 import { spearman } from '../../domain/model-eval/regression-metrics';
 import { unitHash } from '../../domain/registry/holdout';
 import { type CustomerModelCard, featureListHash } from '../../domain/registry/model-card';
+import { formatFixed } from '../../domain/rounding';
 import { runArtifactKeys } from '../../domain/runs/run-artifacts';
 import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
 import { HashSample } from '../../domain/scoring/hash-sample';
@@ -32,7 +38,14 @@ import {
   ValueModelError,
 } from '../../domain/value-model/value-model';
 import type { ObjectStore } from '../../ports/object-store';
-import { numberCell, readCsvObjects, writeCsvObjects } from '../csv-objects';
+import {
+  columnIndices,
+  csvTextCell,
+  detachedString,
+  numberCell,
+  readCsvRecords,
+  writeCsvLines,
+} from '../csv-objects';
 import {
   type CustomerModelChoice,
   type RegistryTarget,
@@ -85,12 +98,30 @@ export const isHeldOutSnapshot = (key: string): boolean =>
   unitHash(`customer-models-holdout:${key}`) < HOLDOUT_FRACTION;
 const isHeldOut = (e: Example) => isHeldOutSnapshot(e.key);
 
-function historyFacts(r: Record<string, string>): PurchaseHistoryFacts {
+/** The purchase-history columns of a feature row, by position (see `historyColumns`). */
+interface HistoryColumns {
+  purchaseDays: number;
+  firstPurchaseAge: number;
+  recency: number;
+  basket: number;
+}
+
+function historyColumns(header: readonly string[]): HistoryColumns {
+  const [purchaseDays = -1, firstPurchaseAge = -1, recency = -1, basket = -1] = columnIndices(header, [
+    'purchase_days_total',
+    'first_purchase_age_days',
+    'recency_days',
+    'avg_basket_value',
+  ]);
+  return { purchaseDays, firstPurchaseAge, recency, basket };
+}
+
+function historyFacts(cells: readonly string[], at: HistoryColumns): PurchaseHistoryFacts {
   return {
-    purchaseDays: numberCell(r.purchase_days_total, 0),
-    firstPurchaseAgeDays: numberCell(r.first_purchase_age_days),
-    recencyDays: numberCell(r.recency_days),
-    meanReceiptValue: numberCell(r.avg_basket_value, 0),
+    purchaseDays: numberCell(cells[at.purchaseDays], 0),
+    firstPurchaseAgeDays: numberCell(cells[at.firstPurchaseAge]),
+    recencyDays: numberCell(cells[at.recency]),
+    meanReceiptValue: numberCell(cells[at.basket], 0),
   };
 }
 
@@ -112,24 +143,36 @@ async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Sam
   if (ref === undefined) return 'the features stage wrote no snapshots (a run from before these models)';
   const churn = new HashSample<Example>(SNAPSHOT_SAMPLE);
   const value = new HashSample<Example>(SNAPSHOT_SAMPLE);
-  let vector: FeatureVector | undefined;
-  for await (const r of readCsvObjects(store, ref)) {
-    vector ??= featureVectorFor(Object.keys(r));
-    if (!(numberCell(r.purchase_days_total, 0) > 0)) continue;
-    const v = vector;
-    const key = r.spine_id ?? `${r.customer_id}@${r.as_of}`;
+  let header: { vector: FeatureVector; features: Int32Array; at: Record<string, number> } | undefined;
+  for await (const cells of readCsvRecords(store, ref)) {
+    if (header === undefined) {
+      const vector = featureVectorFor(cells);
+      const names = ['purchase_days_total', 'spine_id', 'customer_id', 'as_of', 'churned_90d', 'value_180d'];
+      const indices = columnIndices(cells, names);
+      header = {
+        vector,
+        features: featureColumns(vector, cells),
+        at: Object.fromEntries(names.map((name, i) => [name, indices[i] ?? -1])),
+      };
+      continue;
+    }
+    const { vector, features: columns, at } = header;
+    const cell = (name: string): string | undefined => cells[at[name] ?? -1];
+    if (!(numberCell(cell('purchase_days_total'), 0) > 0)) continue;
+    const key = detachedString(cell('spine_id') ?? `${cell('customer_id')}@${cell('as_of')}`);
     const encode = (target: number) => () => {
-      const features = new Float32Array(v.names.length);
-      writeFeatures(v, r, features, 0);
+      const features = new Float32Array(vector.names.length);
+      writeFeatureCells(vector, columns, cells, features, 0);
       return { key, features, target };
     };
-    if (r.churned_90d === '0' || r.churned_90d === '1') churn.offer(key, encode(Number(r.churned_90d)));
-    const spent = numberCell(r.value_180d);
+    const churned = cell('churned_90d');
+    if (churned === '0' || churned === '1') churn.offer(key, encode(Number(churned)));
+    const spent = numberCell(cell('value_180d'));
     // Returns can make a window's net revenue negative; the value model predicts spend, so at least 0.
     if (Number.isFinite(spent)) value.offer(key, encode(Math.max(spent, 0)));
   }
-  if (vector === undefined) return 'the snapshots are empty';
-  return { vector, churn: churn.take(), value: value.take() };
+  if (header === undefined) return 'the snapshots are empty';
+  return { vector: header.vector, churn: churn.take(), value: value.take() };
 }
 
 interface Fitted {
@@ -316,9 +359,15 @@ async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted):
   const ref = state.stages.features?.scoringFeatures;
   if (ref === undefined) return;
   const sample = new HashSample<PurchaseHistoryFacts>(LIFETIME_SAMPLE);
-  for await (const r of readCsvObjects(store, ref)) {
-    const facts = historyFacts(r);
-    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined) sample.offer(r.customer_id ?? '', () => facts);
+  let at: (HistoryColumns & { id: number }) | undefined;
+  for await (const cells of readCsvRecords(store, ref)) {
+    if (at === undefined) {
+      at = { ...historyColumns(cells), id: cells.indexOf('customer_id') };
+      continue;
+    }
+    const facts = historyFacts(cells, at);
+    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined)
+      sample.offer(detachedString(cells[at.id] ?? ''), () => facts);
   }
   const facts = sample.take();
   fitted.lifetime = await orSkip(fitted, 'lifetime', async () => {
@@ -342,11 +391,12 @@ async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted):
   });
 }
 
-const round = (n: number | undefined, digits: number): number | '' =>
-  n === undefined || !Number.isFinite(n) ? '' : Number(n.toFixed(digits));
+/** A score rounded as `Number(n.toFixed(digits))` and written as CSV; blank when there is none. */
+const round = (n: number | undefined, digits: number): string =>
+  n === undefined || !Number.isFinite(n) ? '' : formatFixed(n, digits);
 
 /** The lifetime columns of one customer; a closed form the parameters leave undefined gives blanks. */
-function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts): (number | '')[] {
+function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts): string[] {
   if (lifetime === undefined) return ['', '', '', ''];
   const horizon = LABEL_WINDOWS.valueDays / WEEK_DAYS;
   const history = repeatHistoryOf(facts, WEEK_DAYS);
@@ -372,41 +422,60 @@ function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts
   }
 }
 
+/**
+ * Every customer's churn, value and lifetime scores as CSV lines, chunk by chunk. A row keeps only
+ * what its scores need (features, id, purchase history) while its chunk waits for the models.
+ */
 async function* scoreRows(
   store: ObjectStore,
   state: RunState,
   vector: FeatureVector | undefined,
   fitted: Fitted,
-): AsyncIterable<(string | number)[]> {
+): AsyncIterable<string> {
   const ref = state.stages.features?.scoringFeatures;
   if (ref === undefined) return;
   const width = vector?.names.length ?? 0;
-  let chunk: Record<string, string>[] = [];
-  function* flush(): Iterable<(string | number)[]> {
-    const features = new Float32Array(chunk.length * width);
-    if (vector !== undefined)
-      for (const [i, r] of chunk.entries()) writeFeatures(vector, r, features, i * width);
-    const churn = fitted.churn?.model.predict(features, chunk.length);
-    const value = fitted.value?.model.predict(features, chunk.length);
+  let features = new Float32Array(SCORING_CHUNK * width);
+  let ids: string[] = [];
+  let histories: PurchaseHistoryFacts[] = [];
+  function* flush(): Iterable<string> {
+    const rows = ids.length;
+    const x = features.subarray(0, rows * width);
+    const churn = fitted.churn?.model.predict(x, rows);
+    const value = fitted.value?.model.predict(x, rows);
     const threshold = fitted.churn?.model.threshold ?? Number.NaN;
-    for (const [i, r] of chunk.entries()) {
+    for (let i = 0; i < rows; i++) {
       const p = churn?.[i];
-      yield [
-        r.customer_id ?? '',
+      const row = [
+        csvTextCell(ids[i] as string),
         round(p, 6),
-        p === undefined ? '' : p >= threshold ? 1 : 0,
+        p === undefined ? '' : p >= threshold ? '1' : '0',
         round(value?.estimate[i], 2),
         ...(value?.quantiles ?? [undefined, undefined, undefined]).map((q) => round(q?.[i], 2)),
-        ...lifetimeCells(fitted.lifetime, historyFacts(r)),
+        ...lifetimeCells(fitted.lifetime, histories[i] as PurchaseHistoryFacts),
       ];
+      yield `${row.join(',')}\n`;
     }
-    chunk = [];
+    features = new Float32Array(SCORING_CHUNK * width);
+    ids = [];
+    histories = [];
   }
-  for await (const r of readCsvObjects(store, ref)) {
-    chunk.push(r);
-    if (chunk.length === SCORING_CHUNK) yield* flush();
+  let at: { features: Int32Array; history: HistoryColumns; id: number } | undefined;
+  for await (const cells of readCsvRecords(store, ref)) {
+    if (at === undefined) {
+      at = {
+        features: vector === undefined ? new Int32Array(0) : featureColumns(vector, cells),
+        history: historyColumns(cells),
+        id: cells.indexOf('customer_id'),
+      };
+      continue;
+    }
+    if (vector !== undefined) writeFeatureCells(vector, at.features, cells, features, ids.length * width);
+    ids.push(cells[at.id] ?? '');
+    histories.push(historyFacts(cells, at.history));
+    if (ids.length === SCORING_CHUNK) yield* flush();
   }
-  if (chunk.length > 0) yield* flush();
+  if (ids.length > 0) yield* flush();
 }
 
 /**
@@ -441,7 +510,7 @@ export async function scoreCustomerValue(
   const file = { bucket: lakeBucket, key: runArtifactKeys(state.runId).customerValue };
   try {
     const vector = typeof samples === 'string' ? undefined : samples.vector;
-    const { rows } = await writeCsvObjects(
+    const { rows } = await writeCsvLines(
       store,
       file,
       CUSTOMER_VALUE_COLUMNS,
