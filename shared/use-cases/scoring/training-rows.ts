@@ -94,7 +94,7 @@ export async function readTrainingRows(
     );
   }
   const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));
-  const vector = featureVectorFor(Object.keys(records[0] ?? {}));
+  const vector = featureVectorFor(Object.keys(records[0] ?? {}), { lifecycle: true });
   const width = vector.names.length + 1;
   const out: TrainingRows = {
     vector,
