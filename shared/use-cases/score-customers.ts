@@ -373,8 +373,9 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   const scoresRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).scores };
   const header = ['customer_id', 'p_control', ...actions.map((_, i) => `p_action_${i + 1}`)];
   let written: { rows: number };
-  // What moves the scoring model's uplift most, for the reason codes of each recommendation.
-  const names = training.vector.names;
+  // What moves the scoring model's uplift most, for the reason codes of each recommendation. Derived
+  // inputs count toward the column they are read from, which the reason codes can show a value of.
+  const names = training.vector.sources;
   const importance = upliftImportance(
     upliftModel,
     holdout.features,

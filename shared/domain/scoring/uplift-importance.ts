@@ -26,8 +26,10 @@ function uplifts(p: Float32Array, rows: number, arms: number): Float64Array {
 /**
  * Permutation importance for the model's uplift, the quantity the plan acts on: each named input
  * column is shuffled across the rows (seeded), and its importance is how far that moves the
- * predicted uplift, averaged over rows and arms. Inputs beyond `names` (e.g. the discount level)
- * are left alone. Sorted, most important first.
+ * predicted uplift, averaged over rows and arms. Columns that share a name (a feature and the inputs
+ * derived from it) are shuffled together, by one permutation, and reported once: shuffled alone,
+ * each would look unimportant while its copies still told the model the same thing. Inputs beyond
+ * `names` (e.g. the discount level) are left alone. Sorted, most important first.
  *
  * @param features rows × width, the first `names.length` columns named by `names`
  */
@@ -44,20 +46,30 @@ export function upliftImportance(
   const rng = xoroshiro128plus(seed);
   const shuffled = new Float32Array(features);
   const order = Int32Array.from({ length: rows }, (_, i) => i);
-  return names
-    .map((feature, column) => {
-      // Fisher–Yates over row indices, so every column gets its own permutation.
+  const columnsOf = new Map<string, number[]>();
+  names.forEach((feature, column) => {
+    const columns = columnsOf.get(feature) ?? [];
+    columns.push(column);
+    columnsOf.set(feature, columns);
+  });
+  return [...columnsOf]
+    .map(([feature, columns]) => {
+      // Fisher–Yates over row indices, so every feature gets its own permutation.
       for (let i = rows - 1; i > 0; i--) {
         const j = uniformInt(rng, 0, i);
         const t = order[i] as number;
         order[i] = order[j] as number;
         order[j] = t;
       }
-      for (let r = 0; r < rows; r++) {
-        shuffled[r * width + column] = features[(order[r] as number) * width + column] as number;
+      for (const column of columns) {
+        for (let r = 0; r < rows; r++) {
+          shuffled[r * width + column] = features[(order[r] as number) * width + column] as number;
+        }
       }
       const moved = uplifts(model.predict(shuffled, rows), rows, model.arms);
-      for (let r = 0; r < rows; r++) shuffled[r * width + column] = features[r * width + column] as number;
+      for (const column of columns) {
+        for (let r = 0; r < rows; r++) shuffled[r * width + column] = features[r * width + column] as number;
+      }
       let change = 0;
       for (let k = 0; k < moved.length; k++)
         change += Math.abs((moved[k] as number) - (reference[k] as number));

@@ -119,7 +119,8 @@ export async function readTrainingRows(
       // A header without the features fails the read only once it is known to hold a usable history.
       let vector: FeatureVector | Error;
       try {
-        vector = featureVectorFor(cells);
+        // The response model also reads the lifecycle steps (see feature-vector.ts).
+        vector = featureVectorFor(cells, { lifecycle: true });
       } catch (error) {
         vector = error instanceof Error ? error : new Error(String(error));
       }
@@ -176,7 +177,7 @@ export async function readTrainingRows(
       `the campaign history has ${controls} control and no usable treated contacts (${skipped} name an offer or channel this batch does not have); the response model needs past contacts of at least one offer on one channel`,
     );
   }
-  const vector = header?.vector ?? featureVectorFor([]);
+  const vector = header?.vector ?? featureVectorFor([], { lifecycle: true });
   if (vector instanceof Error) throw vector;
   const width = vector.names.length + 1;
   const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));
