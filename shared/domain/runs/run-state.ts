@@ -195,16 +195,17 @@ export const scoredAction = z.object({
   arm: z.number().int().positive(),
 });
 
-/** Which version of a churn or value model scored, and why (see the score stage's registry). */
-const customerModelChoice = z.object({
-  /** The version that scored: this run's, or the champion it did not beat. */
+/** Which version of a model scored the run, and why (the registry's champion decision). */
+const modelChoice = z.object({
+  /** The version that scored: this run's, or the champion it did not beat (the champion after this run). */
   version: z.string(),
   /** Whether this run's model became (or stayed) the champion. */
   champion: z.boolean(),
   reason: z.string(),
-  /** The metric compared, on this run's held-out snapshots. */
+  /** The metric compared; both models are measured on this run's held-out rows. */
   metric: z.string(),
   challengerMetric: z.number().nullable(),
+  /** null when there was no champion, or none that could score this batch. */
   championMetric: z.number().nullable(),
 });
 
@@ -223,7 +224,7 @@ export const customerValueOutput = z.object({
       calibrationError: z.number().nullable(),
       threshold: z.number(),
       /** Absent on payloads from before the registry kept these models. */
-      registry: customerModelChoice.optional(),
+      registry: modelChoice.optional(),
     })
     .nullable(),
   value: z
@@ -232,7 +233,7 @@ export const customerValueOutput = z.object({
       r2: z.number().nullable(),
       spearman: z.number().nullable(),
       topDecileCapture: z.number().nullable(),
-      registry: customerModelChoice.optional(),
+      registry: modelChoice.optional(),
     })
     .nullable(),
   /** BG/NBD (weeks) and Gamma-Gamma parameters fitted on the customers' histories at the cut-off. */
@@ -290,18 +291,8 @@ export const scoreOutput = z.object({
   /** Churn, value and lifetime scores; optional because payloads from before these models lack them. */
   customerValue: customerValueOutput.optional(),
   /** The champion decision. Optional because payloads from before the model registry lack it. */
-  model: z
-    .object({
-      /** The version that scored the customers: the champion after this run. */
-      version: z.string(),
-      /** Whether this run's model became the champion. */
-      champion: z.boolean(),
-      reason: z.string(),
-      /** The metric compared; both models are measured on this run's holdout. */
-      metric: z.string(),
-      challengerMetric: z.number().nullable(),
-      /** null when there was no champion, or none that could score this batch. */
-      championMetric: z.number().nullable(),
+  model: modelChoice
+    .extend({
       /** The champion before this run, if any. */
       previousChampion: z.string().nullable(),
     })

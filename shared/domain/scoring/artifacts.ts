@@ -46,6 +46,11 @@ const envelopeSchema = z.object({
   ),
 });
 
+/** Bytes of float32 weights that tfjs weight specs describe. */
+export function weightBytes(specs: readonly { shape: readonly number[] }[]): number {
+  return specs.reduce((sum, spec) => sum + spec.shape.reduce((p, d) => p * d, 1) * BYTES_PER_FLOAT32, 0);
+}
+
 /** Packs tfjs's save output and the model header into storable artifacts. */
 export function packArtifacts(saved: tf.io.ModelArtifacts, header: ModelHeader): ModelArtifacts {
   if (
@@ -104,10 +109,7 @@ export function unpackArtifacts(artifacts: ModelArtifacts): {
       `model artifacts: the scaler has ${means.length} means and ${stds.length} stds for ${envelope.featureCount} features`,
     );
   }
-  const expectedBytes = envelope.weightSpecs.reduce(
-    (sum, spec) => sum + spec.shape.reduce((p, d) => p * d, 1) * BYTES_PER_FLOAT32,
-    0,
-  );
+  const expectedBytes = weightBytes(envelope.weightSpecs);
   if (artifacts.weights.byteLength !== expectedBytes) {
     throw new ResponseModelError(
       `model artifacts: weights are ${artifacts.weights.byteLength} bytes but the weight specs need ${expectedBytes}; ` +

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
-import type { ModelArtifacts } from './artifacts';
+import { type ModelArtifacts, weightBytes } from './artifacts';
 import { initTensorflow } from './tensorflow';
 
 /**
@@ -13,7 +13,6 @@ import { initTensorflow } from './tensorflow';
 
 /** Bump when the JSON layout changes, and keep reading older versions. */
 const BUNDLE_FORMAT_VERSION = 1;
-const BYTES_PER_FLOAT32 = 4;
 
 const bundleSchema = z.object({
   format: z.string(),
@@ -111,9 +110,7 @@ export async function unpackNetworks(
       `the bundle has format version ${bundle.formatVersion}; this build reads version ${BUNDLE_FORMAT_VERSION}`,
     );
   }
-  const sizes = bundle.networks.map((n) =>
-    n.weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((p, d) => p * d, 1) * BYTES_PER_FLOAT32, 0),
-  );
+  const sizes = bundle.networks.map((n) => weightBytes(n.weightSpecs));
   const expected = sizes.reduce((a, b) => a + b, 0);
   if (artifacts.weights.byteLength !== expected) {
     throw new NetworkBundleError(

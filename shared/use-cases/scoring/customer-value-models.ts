@@ -23,14 +23,11 @@ import {
   writeFeatureCells,
 } from '../../domain/features/feature-vector';
 import { spearman } from '../../domain/model-eval/regression-metrics';
-import { unitHash } from '../../domain/registry/holdout';
-import { type CustomerModelCard, featureListHash } from '../../domain/registry/model-card';
 import { formatFixed } from '../../domain/rounding';
 import { runArtifactKeys } from '../../domain/runs/run-artifacts';
 import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
 import { HashSample } from '../../domain/scoring/hash-sample';
 import { rocAuc } from '../../domain/scoring/metrics';
-import { initTensorflow } from '../../domain/scoring/tensorflow';
 import {
   loadValueModel,
   trainValueModel,
@@ -47,10 +44,13 @@ import {
   writeCsvLines,
 } from '../csv-objects';
 import {
-  type CustomerModelChoice,
-  type RegistryTarget,
-  registerCustomerModel,
-} from './customer-model-registry';
+  type Example,
+  type RegistryContext,
+  registryOutput,
+  type Samples,
+  stack,
+  trainAndRegister,
+} from './snapshot-training';
 
 /**
  * The churn, value and lifetime models of the score stage. Churn and value learn from the feature
@@ -84,20 +84,6 @@ export const CUSTOMER_VALUE_COLUMNS = [
   'lifetime_value_180d',
 ] as const;
 
-interface Example {
-  /** The snapshot's key (customer and cut-off), which decides whether it is held out. */
-  key: string;
-  features: Float32Array;
-  target: number;
-}
-
-/** Share of the sampled snapshots held out to compare a new model with the champion. */
-const HOLDOUT_FRACTION = 0.2;
-/** Apart from the sample's own hash, so the holdout is a fair slice of the sample. */
-export const isHeldOutSnapshot = (key: string): boolean =>
-  unitHash(`customer-models-holdout:${key}`) < HOLDOUT_FRACTION;
-const isHeldOut = (e: Example) => isHeldOutSnapshot(e.key);
-
 /** The purchase-history columns of a feature row, by position (see `historyColumns`). */
 interface HistoryColumns {
   purchaseDays: number;
@@ -123,18 +109,6 @@ function historyFacts(cells: readonly string[], at: HistoryColumns): PurchaseHis
     recencyDays: numberCell(cells[at.recency]),
     meanReceiptValue: numberCell(cells[at.basket], 0),
   };
-}
-
-function stack(examples: readonly Example[], width: number) {
-  const features = new Float32Array(examples.length * width);
-  for (const [i, e] of examples.entries()) features.set(e.features, i * width);
-  return { rows: examples.length, featureCount: width, features };
-}
-
-interface Samples {
-  vector: FeatureVector;
-  churn: Example[];
-  value: Example[];
 }
 
 /** Snapshot rows of customers who had bought before the cut-off (the UCI protocol's population). */
@@ -205,47 +179,6 @@ async function orSkip<T>(
   }
 }
 
-/** What the registry needs to keep each model version and compare it with the champion. */
-interface RegistryContext extends RegistryTarget {
-  readonly version: string;
-  readonly asOf: string;
-  readonly snapshotCutOffs: readonly string[];
-}
-
-function cardOf(
-  name: CustomerModelCard['name'],
-  registry: RegistryContext,
-  samples: Samples,
-  rows: { train: number; holdout: number },
-  metrics: CustomerModelCard['metrics'],
-  backend: string,
-): CustomerModelCard {
-  return {
-    name,
-    version: registry.version,
-    trainedAt: registry.now().toISOString(),
-    dataWindow: {
-      asOf: registry.asOf,
-      snapshotCutOffs: [...registry.snapshotCutOffs],
-      trainingSnapshots: rows.train,
-      holdoutSnapshots: rows.holdout,
-    },
-    features: [...samples.vector.names],
-    featureHash: featureListHash(samples.vector.specs),
-    metrics,
-    backend,
-  };
-}
-
-const registryOutput = (choice: CustomerModelChoice<unknown>, card: CustomerModelCard) => ({
-  version: choice.version,
-  champion: choice.decision.promote,
-  reason: choice.decision.reason,
-  metric: card.metrics.holdout.name,
-  challengerMetric: card.metrics.holdout.value,
-  championMetric: choice.championMetric,
-});
-
 async function fitSnapshotModels(
   samples: Samples,
   seed: number,
@@ -253,42 +186,37 @@ async function fitSnapshotModels(
   registry: RegistryContext,
 ): Promise<void> {
   const width = samples.vector.names.length;
-  const { backend } = await initTensorflow();
   fitted.churn = await orSkip(fitted, 'churn', async () => {
-    const holdout = samples.churn.filter(isHeldOut);
-    const train = samples.churn.filter((e) => !isHeldOut(e));
-    const started = Date.now();
-    const { model, report } = await trainChurnModel(
-      { ...stack(train, width), label: Uint8Array.from(train, (e) => e.target) },
-      { seed, ...TRAINING },
-    );
-    const held = stack(holdout, width);
-    const labels = Uint8Array.from(holdout, (e) => e.target);
-    const measure = (m: ChurnModel) =>
-      holdout.length === 0 ? null : finiteOrNull(rocAuc(m.predict(held.features, held.rows), labels));
-    const card = cardOf(
-      'churn',
-      registry,
-      samples,
-      { train: train.length, holdout: holdout.length },
+    const { choice, report, card } = await trainAndRegister(
       {
-        holdout: { name: 'holdoutAuc', value: measure(model) },
-        outOfFold: {
-          auc: finiteOrNull(report.outOfFoldAuc),
-          brier: finiteOrNull(report.calibration.brier),
-          calibrationError: finiteOrNull(report.calibration.ece),
+        name: 'churn',
+        examples: samples.churn,
+        train: (rows) =>
+          trainChurnModel(
+            { ...stack(rows, width), label: Uint8Array.from(rows, (e) => e.target) },
+            { seed, ...TRAINING },
+          ),
+        metric: 'holdoutAuc',
+        measure: (m, held) => {
+          if (held.length === 0) return null;
+          const x = stack(held, width);
+          return finiteOrNull(
+            rocAuc(
+              m.predict(x.features, x.rows),
+              Uint8Array.from(held, (e) => e.target),
+            ),
+          );
         },
-        trainingMs: Date.now() - started,
+        outOfFold: (r) => ({
+          auc: finiteOrNull(r.outOfFoldAuc),
+          brier: finiteOrNull(r.calibration.brier),
+          calibrationError: finiteOrNull(r.calibration.ece),
+        }),
+        load: loadChurnModel,
       },
-      backend,
+      samples,
+      registry,
     );
-    const choice = await registerCustomerModel(registry, {
-      model,
-      artifacts: await model.toArtifacts(),
-      card,
-      load: loadChurnModel,
-      measure,
-    });
     return {
       model: choice.model,
       commit: choice.commit,
@@ -304,42 +232,37 @@ async function fitSnapshotModels(
     };
   });
   fitted.value = await orSkip(fitted, 'value', async () => {
-    const holdout = samples.value.filter(isHeldOut);
-    const train = samples.value.filter((e) => !isHeldOut(e));
-    const started = Date.now();
-    const { model, report } = await trainValueModel(
-      { ...stack(train, width), target: Float64Array.from(train, (e) => e.target) },
-      { seed, ...TRAINING },
-    );
-    const held = stack(holdout, width);
-    const targets = Float64Array.from(holdout, (e) => e.target);
-    const measure = (m: ValueModel) =>
-      holdout.length < 2
-        ? null
-        : finiteOrNull(spearman(m.predict(held.features, held.rows).estimate, targets));
-    const card = cardOf(
-      'value',
-      registry,
-      samples,
-      { train: train.length, holdout: holdout.length },
+    const { choice, report, card } = await trainAndRegister(
       {
-        holdout: { name: 'holdoutSpearman', value: measure(model) },
-        outOfFold: {
-          r2: finiteOrNull(report.outOfFold.r2),
-          spearman: finiteOrNull(report.outOfFold.spearman),
-          topDecileCapture: finiteOrNull(report.outOfFold.topDecileCapture),
+        name: 'value',
+        examples: samples.value,
+        train: (rows) =>
+          trainValueModel(
+            { ...stack(rows, width), target: Float64Array.from(rows, (e) => e.target) },
+            { seed, ...TRAINING },
+          ),
+        metric: 'holdoutSpearman',
+        measure: (m, held) => {
+          if (held.length < 2) return null;
+          const x = stack(held, width);
+          const estimate = m.predict(x.features, x.rows).estimate;
+          return finiteOrNull(
+            spearman(
+              estimate,
+              Float64Array.from(held, (e) => e.target),
+            ),
+          );
         },
-        trainingMs: Date.now() - started,
+        outOfFold: (r) => ({
+          r2: finiteOrNull(r.outOfFold.r2),
+          spearman: finiteOrNull(r.outOfFold.spearman),
+          topDecileCapture: finiteOrNull(r.outOfFold.topDecileCapture),
+        }),
+        load: loadValueModel,
       },
-      backend,
+      samples,
+      registry,
     );
-    const choice = await registerCustomerModel(registry, {
-      model,
-      artifacts: await model.toArtifacts(),
-      card,
-      load: loadValueModel,
-      measure,
-    });
     return {
       model: choice.model,
       commit: choice.commit,

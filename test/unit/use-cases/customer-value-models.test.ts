@@ -9,9 +9,9 @@ import { rocAuc } from '#shared/domain/scoring/metrics';
 import { initTensorflow } from '#shared/domain/scoring/tensorflow';
 import {
   type CUSTOMER_VALUE_COLUMNS,
-  isHeldOutSnapshot,
   scoreCustomerValue,
 } from '#shared/use-cases/scoring/customer-value-models';
+import { isHeldOutSnapshot } from '#shared/use-cases/scoring/snapshot-training';
 import { sampleRunState } from '../../support/fakes';
 import { InMemoryObjectStore } from '../../support/in-memory-object-store';
 
