@@ -49,7 +49,7 @@ function customerModelLines(models: RunSummary['customerModels']): string[] {
       : []),
     ...(lifetime
       ? [
-          `Lifetime (BG/NBD, weeks)          r ${figure(lifetime.r)}, alpha ${figure(lifetime.alpha)}, a ${figure(lifetime.a)}, b ${figure(lifetime.b)} on ${count(lifetime.customers)} customers${lifetime.spend ? `; Gamma-Gamma p ${figure(lifetime.spend.p)}, q ${figure(lifetime.spend.q)}, v ${figure(lifetime.spend.v)}` : ''}`,
+          `Lifetime (BG/NBD, weeks)          r ${figure(lifetime.r)}, alpha ${figure(lifetime.alpha)}, a ${figure(lifetime.a)}, b ${figure(lifetime.b)} on ${count(lifetime.customers)} customers${lifetime.spend ? `; Gamma-Gamma p ${figure(lifetime.spend.p)}, q ${figure(lifetime.spend.q)}, v ${figure(lifetime.spend.v)}` : ''}${registryNote(lifetime.registry)}`,
         ]
       : []),
     ...models.skipped.map((s) => `Skipped: the ${s.model} model       ${s.reason}`),

@@ -112,9 +112,12 @@ export const modelCard = z.object({
 });
 export type ModelCard = z.infer<typeof modelCard>;
 
-/** The card of a churn or value model (`models/{churn|value}/{version}/model-card.json`). */
+/**
+ * The card of a churn, value or lifetime model (`models/{churn|value|lifetime}/{version}/model-card.json`).
+ * A lifetime model's "snapshots" are the customers' histories at the batch's cut-off.
+ */
 export const customerModelCard = z.object({
-  name: z.enum(['churn', 'value']),
+  name: z.enum(['churn', 'value', 'lifetime']),
   version: z.string().min(1),
   trainedAt: z.iso.datetime(),
   dataWindow: snapshotWindow,

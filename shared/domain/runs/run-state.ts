@@ -247,6 +247,7 @@ export const customerValueOutput = z.object({
       spend: z
         .object({ customers: z.number().int(), p: z.number(), q: z.number(), v: z.number() })
         .nullable(),
+      registry: modelChoice.optional(),
     })
     .nullable(),
   /** Why a model did not run, so the report can say so instead of showing nothing. */

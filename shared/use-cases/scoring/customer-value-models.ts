@@ -15,6 +15,12 @@ import {
 import { ClvError } from '../../domain/clv/errors';
 import { type PurchaseHistoryFacts, repeatHistoryOf, repeatSpendOf } from '../../domain/clv/feature-history';
 import { expectedAverageSpend, fitGammaGamma, type GammaGammaParams } from '../../domain/clv/gamma-gamma';
+import {
+  heldOutLogLikelihood,
+  lifetimeArtifacts,
+  lifetimeModel,
+  loadLifetimeModel,
+} from '../../domain/clv/lifetime-model';
 import { LABEL_WINDOWS } from '../../domain/features/feature-queries';
 import {
   type FeatureVector,
@@ -43,8 +49,11 @@ import {
   readCsvRecords,
   writeCsvLines,
 } from '../csv-objects';
+import { registerCustomerModel } from './customer-model-registry';
 import {
+  cardOf,
   type Example,
+  isHeldOutSnapshot,
   type RegistryContext,
   registryOutput,
   type Samples,
@@ -156,6 +165,7 @@ interface Fitted {
     purchases: BgNbdParams;
     spend?: GammaGammaParams;
     output: NonNullable<CustomerValueOutput['lifetime']>;
+    commit(): Promise<void>;
   };
   skipped: CustomerValueOutput['skipped'];
 }
@@ -278,10 +288,29 @@ async function fitSnapshotModels(
 }
 
 /** BG/NBD on a sample of the customers' histories at the cut-off, Gamma-Gamma on its repeat buyers. */
-async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted): Promise<void> {
+/** What a lifetime model reads of a customer's history: the four columns and the week as its unit. */
+const LIFETIME_INPUTS = [
+  { name: 'purchase_days_total' },
+  { name: 'first_purchase_age_days' },
+  { name: 'recency_days' },
+  { name: 'avg_basket_value' },
+  { name: 'period', transform: `days_${WEEK_DAYS}` },
+];
+
+/**
+ * BG/NBD on a sample of the customers' histories at the cut-off, Gamma-Gamma on its repeat buyers,
+ * a hash-chosen fifth of the sample held out; kept in the registry, it scores only if its held-out
+ * BG/NBD log-likelihood per customer is no worse than the champion's on the same customers.
+ */
+async function fitLifetime(
+  store: ObjectStore,
+  state: RunState,
+  fitted: Fitted,
+  registry: RegistryContext,
+): Promise<void> {
   const ref = state.stages.features?.scoringFeatures;
   if (ref === undefined) return;
-  const sample = new HashSample<PurchaseHistoryFacts>(LIFETIME_SAMPLE);
+  const sample = new HashSample<{ id: string; facts: PurchaseHistoryFacts }>(LIFETIME_SAMPLE);
   let at: (HistoryColumns & { id: number }) | undefined;
   for await (const cells of readCsvRecords(store, ref)) {
     if (at === undefined) {
@@ -289,32 +318,61 @@ async function fitLifetime(store: ObjectStore, state: RunState, fitted: Fitted):
       continue;
     }
     const facts = historyFacts(cells, at);
-    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined)
-      sample.offer(detachedString(cells[at.id] ?? ''), () => facts);
+    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined) {
+      const id = detachedString(cells[at.id] ?? '');
+      sample.offer(id, () => ({ id, facts }));
+    }
   }
-  const facts = sample.take();
+  const sampled = sample.take();
   fitted.lifetime = await orSkip(fitted, 'lifetime', async () => {
-    if (facts.length === 0) {
+    if (sampled.length === 0) {
       throw new ClvError(`none of the ${sample.seen} customers bought before the cut-off`);
     }
-    const purchases = fitBgNbd(facts.map((f) => repeatHistoryOf(f, WEEK_DAYS) as RepeatHistory));
-    const spends = facts.flatMap((f) => repeatSpendOf(f) ?? []);
+    const started = Date.now();
+    const histories = (rows: typeof sampled) =>
+      rows.map((c) => repeatHistoryOf(c.facts, WEEK_DAYS) as RepeatHistory);
+    const train = sampled.filter((c) => !isHeldOutSnapshot(c.id));
+    const held = histories(sampled.filter((c) => isHeldOutSnapshot(c.id)));
+    const purchases = fitBgNbd(histories(train));
+    const spends = train.flatMap((c) => repeatSpendOf(c.facts) ?? []);
     const spend = spends.length === 0 ? undefined : fitGammaGamma(spends);
     if (spend === undefined)
       fitted.skipped.push({ model: 'lifetime', reason: 'no repeat buyer to fit spend on' });
+    const model = lifetimeModel(purchases.params, spend?.params);
+    const card = cardOf(
+      'lifetime',
+      { ...registry, snapshotCutOffs: [registry.asOf] },
+      LIFETIME_INPUTS,
+      { train: train.length, holdout: held.length },
+      {
+        holdout: { name: 'holdoutLogLikelihood', value: heldOutLogLikelihood(model, held) },
+        outOfFold: {},
+        trainingMs: Date.now() - started,
+      },
+      'numeric.js',
+    );
+    const choice = await registerCustomerModel(registry, {
+      model,
+      artifacts: lifetimeArtifacts(model),
+      card,
+      load: loadLifetimeModel,
+      measure: (m) => heldOutLogLikelihood(m, held),
+    });
+    const chosen = choice.model;
     return {
-      purchases: purchases.params,
-      spend: spend?.params,
+      purchases: chosen.purchases,
+      ...(chosen.spend === undefined ? {} : { spend: chosen.spend }),
+      commit: choice.commit,
       output: {
         customers: purchases.customers,
-        ...purchases.params,
-        spend: spend === undefined ? null : { customers: spend.customers, ...spend.params },
+        ...chosen.purchases,
+        spend: chosen.spend === undefined ? null : { customers: spend?.customers ?? 0, ...chosen.spend },
+        registry: registryOutput(choice, card),
       },
     };
   });
 }
 
-/** A score rounded as `Number(n.toFixed(digits))` and written as CSV; blank when there is none. */
 const round = (n: number | undefined, digits: number): string =>
   n === undefined || !Number.isFinite(n) ? '' : formatFixed(n, digits);
 
@@ -414,21 +472,22 @@ export async function scoreCustomerValue(
 ): Promise<CustomerValueOutput> {
   const started = Date.now();
   const fitted: Fitted = { skipped: [] };
+  const registry: RegistryContext = {
+    store,
+    bucket: lakeBucket,
+    partner: state.batch.partner,
+    now,
+    version: state.runId,
+    asOf: state.stages.validate?.asOf ?? state.startedAt.slice(0, 10),
+    snapshotCutOffs: state.stages.features?.snapshotCutOffs ?? [],
+  };
   const samples = await sampleSnapshots(store, state);
   if (typeof samples === 'string') {
     fitted.skipped.push({ model: 'churn', reason: samples }, { model: 'value', reason: samples });
   } else {
-    await fitSnapshotModels(samples, seed, fitted, {
-      store,
-      bucket: lakeBucket,
-      partner: state.batch.partner,
-      now,
-      version: state.runId,
-      asOf: state.stages.validate?.asOf ?? state.startedAt.slice(0, 10),
-      snapshotCutOffs: state.stages.features?.snapshotCutOffs ?? [],
-    });
+    await fitSnapshotModels(samples, seed, fitted, registry);
   }
-  await fitLifetime(store, state, fitted);
+  await fitLifetime(store, state, fitted, registry);
   const trainingMs = Date.now() - started;
   const file = { bucket: lakeBucket, key: runArtifactKeys(state.runId).customerValue };
   try {
@@ -442,6 +501,7 @@ export async function scoreCustomerValue(
     // Promoted only once the run has scored with them, as the response model is.
     await fitted.churn?.commit();
     await fitted.value?.commit();
+    await fitted.lifetime?.commit();
     return {
       file,
       customers: rows,

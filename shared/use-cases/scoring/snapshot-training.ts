@@ -1,6 +1,6 @@
 import type { FeatureVector } from '../../domain/features/feature-vector';
 import { unitHash } from '../../domain/registry/holdout';
-import { type CustomerModelCard, featureListHash } from '../../domain/registry/model-card';
+import { type CustomerModelCard, type FeatureInput, featureListHash } from '../../domain/registry/model-card';
 import type { ModelArtifacts } from '../../domain/scoring/artifacts';
 import { initTensorflow } from '../../domain/scoring/tensorflow';
 import {
@@ -47,10 +47,11 @@ export interface RegistryContext extends RegistryTarget {
   readonly snapshotCutOffs: readonly string[];
 }
 
-function cardOf(
+/** A model card for this run's version, over `inputs` (the model's input columns, in order). */
+export function cardOf(
   name: CustomerModelCard['name'],
   registry: RegistryContext,
-  samples: Samples,
+  inputs: readonly FeatureInput[],
   rows: { train: number; holdout: number },
   metrics: CustomerModelCard['metrics'],
   backend: string,
@@ -65,8 +66,8 @@ function cardOf(
       trainingSnapshots: rows.train,
       holdoutSnapshots: rows.holdout,
     },
-    features: [...samples.vector.names],
-    featureHash: featureListHash(samples.vector.specs),
+    features: inputs.map((i) => i.name),
+    featureHash: featureListHash(inputs),
     metrics,
     backend,
   };
@@ -114,7 +115,7 @@ export async function trainAndRegister<
   const card = cardOf(
     spec.name,
     registry,
-    samples,
+    samples.vector.specs,
     { train: train.length, holdout: held.length },
     {
       holdout: { name: spec.metric, value: measure(model) },

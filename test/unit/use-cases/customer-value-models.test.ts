@@ -197,7 +197,16 @@ describe('scoreCustomerValue', () => {
       const state = stateWith(store, { scoring: world(2).scoring });
       const out = await scoreCustomerValue(store, state, LAKE, 7);
 
-      expect(out.lifetime?.customers).toBe(400);
+      // Fitted on the 400 histories outside the hash-chosen fifth held out against a champion.
+      expect(out.lifetime?.customers).toBeGreaterThan(280);
+      expect(out.lifetime?.customers).toBeLessThan(360);
+      expect(out.lifetime?.registry).toMatchObject({
+        version: state.runId,
+        champion: true,
+        metric: 'holdoutLogLikelihood',
+      });
+      expect(out.lifetime?.registry?.challengerMetric).toBeLessThan(0);
+      expect(store.keys(LAKE, `models/lifetime/${state.runId}/`)).toHaveLength(3);
       expect(out.lifetime?.spend?.customers).toBeGreaterThan(0);
       const rows = [...(await rowsOf(store, state)).values()];
       const repeat = rows.filter((r) => r.customer_id !== 'S-new' && r.p_alive !== '');
@@ -287,6 +296,9 @@ describe('scoreCustomerValue and the champion churn and value models', () => {
         Number(rowsB.get(`S${i}`)?.churn_probability),
       );
       expect(rocAuc(churnB, truth)).toBeGreaterThan(0.9);
+
+      // The lifetime model was measured against run A's on B's held-out histories, one way or the other.
+      expect(b.lifetime?.registry?.championMetric).not.toBeNull();
 
       // Run C trains on the same planted world as A: no worse, so it takes over.
       const c = await scoreCustomerValue(store, { ...stateWith(store, planted), runId: 'run-c' }, LAKE, 7);
