@@ -18,6 +18,7 @@ import type { CampaignCatalog } from '../shared/domain/catalog/campaign-catalog'
 import { FIXED_FEATURE_NAMES } from '../shared/domain/features/feature-vector';
 import type { RunState } from '../shared/domain/runs/run-state';
 import { scoreRunCustomers } from '../shared/use-cases/score-customers';
+import { TRAINING_SET_COLUMNS } from '../shared/use-cases/scoring/training-rows';
 import { FsObjectStore } from './support/fs-object-store';
 
 const { values: args } = parseArgs({
@@ -86,44 +87,29 @@ async function main(): Promise<void> {
   await writeCsv(join(dir, 'scoring.csv'), ['customer_id', ...COLUMNS], async (write) => {
     for (let i = 0; i < CUSTOMERS; i++) await write([`C${i}`, ...customer().cells]);
   });
-  await writeCsv(
-    join(dir, 'training.csv'),
-    [
-      'contact_id',
-      'customer_id',
-      'campaign_id',
-      'assignment',
-      'offer_id',
-      'channel_id',
-      'discount_pct',
-      'converted',
-      'as_of',
-      ...COLUMNS,
-    ],
-    async (write) => {
-      for (let i = 0; i < CONTACTS; i++) {
-        const c = customer();
-        const arm = Math.floor(rand() * (OFFERS.length * CHANNELS.length + 1)) - 1;
-        const treated = arm >= 0;
-        const offer = treated ? (OFFERS[arm % OFFERS.length] as string) : '';
-        const lift = treated
-          ? 0.04 * (c.recency < 120 ? 1 : -0.3) * ((arm % OFFERS.length) / OFFERS.length)
-          : 0;
-        await write([
-          `K${i}`,
-          `C${i}`,
-          `camp${i % 12}`,
-          treated ? 'treatment' : 'control',
-          offer,
-          treated ? (CHANNELS[Math.floor(arm / OFFERS.length)] as string) : '',
-          treated ? 10 : '',
-          rand() < c.base + lift ? 1 : 0,
-          '2026-06-01',
-          ...c.cells,
-        ]);
-      }
-    },
-  );
+  await writeCsv(join(dir, 'training.csv'), [...TRAINING_SET_COLUMNS, ...COLUMNS], async (write) => {
+    for (let i = 0; i < CONTACTS; i++) {
+      const c = customer();
+      const arm = Math.floor(rand() * (OFFERS.length * CHANNELS.length + 1)) - 1;
+      const treated = arm >= 0;
+      const offer = treated ? (OFFERS[arm % OFFERS.length] as string) : '';
+      const lift = treated
+        ? 0.04 * (c.recency < 120 ? 1 : -0.3) * ((arm % OFFERS.length) / OFFERS.length)
+        : 0;
+      await write([
+        `K${i}`,
+        `C${i}`,
+        `camp${i % 12}`,
+        treated ? 'treatment' : 'control',
+        offer,
+        treated ? (CHANNELS[Math.floor(arm / OFFERS.length)] as string) : '',
+        treated ? 10 : '',
+        rand() < c.base + lift ? 1 : 0,
+        '2026-06-01',
+        ...c.cells,
+      ]);
+    }
+  });
   // Two cut-offs per customer, as the features stage writes them.
   await writeCsv(
     join(dir, 'snapshots.csv'),

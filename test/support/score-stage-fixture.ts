@@ -6,6 +6,7 @@ import { FIXED_FEATURE_NAMES } from '#shared/domain/features/feature-vector';
 import { championPointerKey } from '#shared/domain/registry/model-card';
 import { type Campaign, type ScoreOutput, scoreOutput } from '#shared/domain/runs/run-state';
 import { type ScoreDeps, scoreRunCustomers } from '#shared/use-cases/score-customers';
+import { TRAINING_SET_COLUMNS } from '#shared/use-cases/scoring/training-rows';
 import { sampleRunState } from './fakes';
 import type { InMemoryObjectStore } from './in-memory-object-store';
 
@@ -72,20 +73,7 @@ function batch({ extraColumns = [], arms = ['O1|email', 'O2|sms'], control = tru
     values.set('frequency_365', Math.round(u() * 20));
     return values;
   };
-  const training = [
-    [
-      'contact_id',
-      'customer_id',
-      'campaign_id',
-      'assignment',
-      'offer_id',
-      'channel_id',
-      'discount_pct',
-      'converted',
-      'as_of',
-      ...columns,
-    ].join(','),
-  ];
+  const training = [[...TRAINING_SET_COLUMNS, ...columns].join(',')];
   for (let i = 0; i < 3000; i++) {
     const x = customer();
     const slot = control ? i % (arms.length + 1) : 1 + (i % arms.length);

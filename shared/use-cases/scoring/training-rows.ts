@@ -44,8 +44,8 @@ export interface TrainingRows {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
-/** The training set's columns the stage reads besides the features. */
-const COLUMNS = [
+/** The training set's columns the stage reads besides the features (training-set.sql writes them first). */
+export const TRAINING_SET_COLUMNS = [
   'contact_id',
   'customer_id',
   'campaign_id',
@@ -57,7 +57,7 @@ const COLUMNS = [
   'as_of',
 ] as const;
 
-type Column = (typeof COLUMNS)[number];
+type Column = (typeof TRAINING_SET_COLUMNS)[number];
 
 /** A training row's cells by column name; undefined where the set lacks the column. */
 type Row = (name: Column) => string | undefined;
@@ -126,7 +126,12 @@ export async function readTrainingRows(
       }
       const columns = vector instanceof Error ? new Int32Array(0) : featureColumns(vector, cells);
       const width = vector instanceof Error ? 1 : vector.names.length + 1;
-      header = { at: new Map(COLUMNS.map((name) => [name, cells.indexOf(name)])), vector, columns, width };
+      header = {
+        at: new Map(TRAINING_SET_COLUMNS.map((name) => [name, cells.indexOf(name)])),
+        vector,
+        columns,
+        width,
+      };
       continue;
     }
     const { at, vector, columns, width } = header;
