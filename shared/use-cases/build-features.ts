@@ -29,6 +29,18 @@ const CO_PURCHASE = { minBaskets: 5, limit: 1000 };
  * learn from the most recent behaviour that has an outcome.
  */
 export const SNAPSHOT_OFFSETS_DAYS = [LABEL_WINDOWS.churnDays, LABEL_WINDOWS.valueDays] as const;
+/** The stage's queries in the order the run's records list them, whatever order they finish in. */
+const QUERY_ORDER = [
+  'top_categories',
+  'customer_features',
+  'training_set',
+  'customer_snapshots',
+  'offer_economics',
+  'channels',
+  'send_hours',
+  'dataset_counts',
+  'co_purchase',
+] as const;
 /** New-offer suggestions listed per run. */
 const OFFER_SUGGESTIONS = 10;
 
@@ -53,10 +65,10 @@ export async function buildFeatures(
   const asOf = state.stages.validate?.asOf;
   if (!asOf) throw new ConfigurationError('the validate stage did not establish a cut-off date (asOf)');
   const params: QueryParameters = { runId: state.runId, asOf, responseWindowDays: RESPONSE_WINDOW_DAYS };
-  const records: QueryRecord[] = [];
+  const records = new Map<string, QueryRecord>();
   const run = async (name: string, sql: string): Promise<CompletedQuery> => {
     const done = await deps.queries.run(name, sql);
-    records.push({
+    records.set(name, {
       name,
       queryExecutionId: done.queryExecutionId,
       bytesScanned: done.bytesScanned,
@@ -70,17 +82,20 @@ export async function buildFeatures(
   const categories = (await small('top_categories', featureQueries.topCategories(params, FEATURE_CATEGORIES)))
     .map((r) => r.category)
     .filter((c): c is string => typeof c === 'string' && c.length > 0);
-  const scoring = await run('customer_features', featureQueries.customerFeatures(params, categories));
-  const training = await run('training_set', featureQueries.trainingSet(params, categories));
   const snapshotCutOffs = SNAPSHOT_OFFSETS_DAYS.map((days) => isoDateOfDay(dayOfIsoDate(asOf) - days));
-  const snapshots = await run(
-    'customer_snapshots',
-    featureQueries.customerSnapshots(params, snapshotCutOffs, categories),
-  );
-  const offers = await small('offer_economics', featureQueries.offerEconomics(params));
-  const channels = await small('channels', featureQueries.channels(params));
-  const sendHours = await small('send_hours', featureQueries.sendHours(params));
-  const [counts] = await small('dataset_counts', featureQueries.datasetCounts(params));
+  // The rest depend on the categories only: submitted together, they run side by side on Athena,
+  // and on the local endpoint one query's result upload overlaps the next one's execution.
+  const [scoring, training, snapshots, offers, channels, sendHours, [counts], pairRows] = await Promise.all([
+    run('customer_features', featureQueries.customerFeatures(params, categories)),
+    run('training_set', featureQueries.trainingSet(params, categories)),
+    run('customer_snapshots', featureQueries.customerSnapshots(params, snapshotCutOffs, categories)),
+    small('offer_economics', featureQueries.offerEconomics(params)),
+    small('channels', featureQueries.channels(params)),
+    small('send_hours', featureQueries.sendHours(params)),
+    small('dataset_counts', featureQueries.datasetCounts(params)),
+    small('co_purchase', featureQueries.coPurchase(params, CO_PURCHASE)),
+  ]);
+  const queries = QUERY_ORDER.flatMap((name) => records.get(name) ?? []);
 
   const catalog: CampaignCatalog = campaignCatalog.parse({
     asOf,
@@ -112,7 +127,7 @@ export async function buildFeatures(
   const catalogRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).catalog };
   await deps.store.write(catalogRef, JSON.stringify(catalog, null, 2), 'application/json');
 
-  const pairs = (await small('co_purchase', featureQueries.coPurchase(params, CO_PURCHASE))).map(
+  const pairs = pairRows.map(
     (r): ProductPair => ({
       productA: r.product_a ?? '',
       productB: r.product_b ?? '',
@@ -145,13 +160,13 @@ export async function buildFeatures(
       catalog: catalogRef,
       customers,
       trainingRows,
-      queries: records,
+      queries,
     },
     counts: {
       customers,
       trainingRows,
-      queries: records.length,
-      bytesScanned: records.reduce((s, r) => s + r.bytesScanned, 0),
+      queries: queries.length,
+      bytesScanned: queries.reduce((s, r) => s + r.bytesScanned, 0),
       coPurchasePairs: pairs.length,
     },
   };

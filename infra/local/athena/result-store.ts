@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   type DuckDBConnection,
   type DuckDBType,
@@ -91,8 +91,9 @@ export function csvHeader(result: StoredResult): string {
 }
 
 /**
- * Streams header + CSV file to S3. Upload sends one PutObject for small results and a multipart
- * upload otherwise, holding only a few parts in memory.
+ * Streams header + CSV file to S3 as one PutObject of known length. A multipart upload would make
+ * the emulator write (and hash) every byte twice, once as parts and once joined, and a result of
+ * a million feature rows is half a gigabyte; one object stays far below S3's 5 GB PutObject limit.
  */
 export async function uploadResultCsv(
   s3: S3Client,
@@ -100,15 +101,20 @@ export async function uploadResultCsv(
   header: string,
   file: string,
 ): Promise<void> {
+  const head = Buffer.from(header);
   async function* body() {
-    yield Buffer.from(header);
-    yield* createReadStream(file);
+    yield head;
+    yield* createReadStream(file, { highWaterMark: 1 << 20 });
   }
-  const upload = new Upload({
-    client: s3,
-    params: { Bucket: target.bucket, Key: target.key, Body: Readable.from(body()), ContentType: 'text/csv' },
-  });
-  await upload.done();
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: target.bucket,
+      Key: target.key,
+      Body: Readable.from(body()),
+      ContentLength: head.length + (await stat(file)).size,
+      ContentType: 'text/csv',
+    }),
+  );
 }
 
 /** Removes a stored result (after a failure or cancellation). */

@@ -87,7 +87,8 @@ export class AthenaQueryEngine implements QueryEngine {
         throw new QueryFailedError(name, execution?.Status?.StateChangeReason ?? state);
       }
       await sleep(pollMs);
-      pollMs = Math.min(pollMs * 2, this.settings.maxPollMs ?? 2000);
+      // A gentle back-off: a poll that comes late adds half its interval to the stage on average.
+      pollMs = Math.min(pollMs * 1.5, this.settings.maxPollMs ?? 1000);
     }
   }
 }

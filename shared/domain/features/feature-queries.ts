@@ -75,9 +75,11 @@ export function categoryColumnSuffixes(categories: readonly string[]): string[] 
 /**
  * The cut-offs a customer's lines are aggregated at (see feature-ctes.sql): one date for every
  * spine row, each date of the spine (every spine row a customer at one of a few dates), or the
- * spine's own (customer_id, as_of) pairs.
+ * spine's own (customer_id, as_of) pairs. `perCustomer` dates meet the lines through the spine's
+ * pairs too, so only the spine's customers' lines are aggregated (a spine that samples them),
+ * while the dates still bound the month partitions read.
  */
-type CutOffs = { date: string } | { dates: readonly string[] } | 'spine_pairs';
+type CutOffs = { date: string } | { dates: readonly string[]; perCustomer?: boolean } | 'spine_pairs';
 
 /** The `month` partition value (`YYYY-MM`) of an ISO date. */
 const monthOf = (isoDate: string): string => isoDate.slice(0, 7);
@@ -90,9 +92,10 @@ function featureCtes(p: QueryParameters, categories: readonly string[], cutOffs:
     suffixes.map((s, i) => `,\n    ${line(s, i)}`).join('');
   const date =
     typeof cutOffs === 'object' && 'date' in cutOffs ? `CAST(DATE '${cutOffs.date}' AS DATE)` : undefined;
+  const perCustomer = typeof cutOffs === 'object' && 'dates' in cutOffs && cutOffs.perCustomer === true;
   const join = (alias: string) => {
     if (date !== undefined) return '';
-    if (cutOffs !== 'spine_pairs') return '\n  CROSS JOIN spine_cut_offs k';
+    if (cutOffs !== 'spine_pairs' && !perCustomer) return '\n  CROSS JOIN spine_cut_offs k';
     return `\n  JOIN spine_keys k ON k.customer_id = ${alias}.customer_id`;
   };
   // Month partitions the reads may skip: known for fixed cut-offs, not for each contact's own.
@@ -132,6 +135,14 @@ function featureCtes(p: QueryParameters, categories: readonly string[], cutOffs:
     ),
   });
 }
+
+/**
+ * Customers whose snapshots the churn and value models can learn from. They train on a sample of
+ * 12,000 snapshot rows each (SNAPSHOT_SAMPLE in the score stage), drawn from these customers'
+ * rows at every cut-off: snapshots of a million customers would cost the feature build most of
+ * its time and change nothing the models see but which rows the sample holds.
+ */
+export const SNAPSHOT_CUSTOMERS = 50_000;
 
 /** The SQL of each feature-stage query for one run. */
 export const featureQueries = {
@@ -179,21 +190,24 @@ export const featureQueries = {
     return render(loadSql('dataset-counts'), { run_id: queryParameters.parse(params).runId });
   },
   /**
-   * Features and labels of every customer at each cut-off, stacked (see customer-snapshots.sql):
-   * the training set of the churn and value models. `params.asOf` is not used.
+   * Features and labels at each cut-off, stacked (see customer-snapshots.sql), of every customer
+   * or, in a larger batch, of every k-th customer by id, about `sampleCustomers` of them: the
+   * training set of the churn and value models. `params.asOf` is not used.
    */
   customerSnapshots(
     params: QueryParameters,
     cutOffs: readonly string[],
     categories: readonly string[],
+    sampleCustomers: number = SNAPSHOT_CUSTOMERS,
   ): string {
     const p = queryParameters.parse(params);
     const dates = [...new Set(z.array(z.iso.date()).min(1).max(60).parse(cutOffs))].sort();
     return render(loadSql('customer-snapshots'), {
       run_id: p.runId,
       cut_off_rows: dates.map((d) => `  SELECT DATE '${d}' AS as_of`).join('\n  UNION ALL\n'),
+      sample_customers: String(z.number().int().min(1).parse(sampleCustomers)),
       first_cut_off_month: monthOf(dates[0] ?? p.asOf),
-      feature_ctes: featureCtes(p, categories, { dates }),
+      feature_ctes: featureCtes(p, categories, { dates, perCustomer: true }),
       churn_days: String(LABEL_WINDOWS.churnDays),
       value_days: String(LABEL_WINDOWS.valueDays),
       churn_last_offset: String(LABEL_WINDOWS.churnDays - 1),

@@ -145,6 +145,30 @@ describe('customerSnapshots', () => {
     // The hand-checked labels of C1 at 2025-09-01 (see customerLabels) come through.
     expect(snapshots[0]).toMatchObject({ customer_id: 'C1', churned_90d: 1, value_180d: 45 });
   });
+
+  it('keeps every k-th customer by id when the batch holds more than the sample asks for', async () => {
+    const cutOffs = ['2026-03-01', '2025-09-01'];
+    const all = byId(
+      await lake.numericRows(featureQueries.customerSnapshots(PARAMS, cutOffs, CATEGORIES)),
+      'spine_id',
+    );
+    // Three customers, about two wanted: every second by id (k = ceil(3 / 2)), C1 and C3.
+    const sampled = await lake.numericRows(featureQueries.customerSnapshots(PARAMS, cutOffs, CATEGORIES, 2));
+    expect(sampled.map((r) => `${r.as_of}/${r.customer_id}`)).toEqual([
+      '2025-09-01/C1',
+      '2025-09-01/C3',
+      '2026-03-01/C1',
+      '2026-03-01/C3',
+    ]);
+    for (const row of sampled) {
+      // The high-value flag ranks a customer among the snapshot's own customers of that cut-off.
+      const { is_high_value: _sampledFlag, ...features } = row;
+      const { is_high_value: _fullFlag, ...expected } = all.get(row.spine_id) ?? {};
+      expect(features).toEqual(expected);
+    }
+    const one = await lake.numericRows(featureQueries.customerSnapshots(PARAMS, cutOffs, CATEGORIES, 1));
+    expect(one.map((r) => r.customer_id)).toEqual(['C1', 'C1']);
+  });
 });
 
 describe('coPurchase', () => {

@@ -95,6 +95,7 @@ function queryPairs(): { name: string; key: string; sql: string; reference: stri
       reference: render(loadSql('customer-snapshots'), {
         run_id: PARAMS.runId,
         cut_off_rows: CUT_OFFS.map((d) => `  SELECT DATE '${d}' AS as_of`).join('\n  UNION ALL\n'),
+        sample_customers: '1000',
         feature_ctes: ctes,
         first_cut_off_month: (CUT_OFFS[0] ?? AS_OF).slice(0, 7),
         churn_days: String(LABEL_WINDOWS.churnDays),

@@ -1,16 +1,30 @@
--- Training snapshots: every customer at each of several cut-offs, with the features as of that
+-- Training snapshots: the customers at each of several cut-offs, with the features as of that
 -- cut-off (from rows strictly before it) and the labels of the windows after it, NULL where the
 -- data does not cover a window. One row per customer and cut-off: stacked, they make a training
 -- set whose features never see the period their labels come from.
--- Portable Trino/DuckDB subset: windows as date_diff on DATEs, concat for text, CAST before multiplying.
+-- The customers are every k-th by id, k chosen so that about {{sample_customers}} remain (all of
+-- them in a smaller batch): a systematic sample, the same on every engine and every rerun.
+-- Portable Trino/DuckDB subset: windows as date_diff on DATEs, concat for text, CAST before
+-- multiplying and dividing, mod() rather than %.
 WITH cut_offs AS (
 {{cut_off_rows}}
 ),
+sampled_customers AS (
+  SELECT customer_id
+  FROM (
+    SELECT
+      c.customer_id,
+      row_number() OVER (ORDER BY c.customer_id) AS position,
+      count(*) OVER () AS customers
+    FROM customers c
+    WHERE c.run_id = '{{run_id}}'
+  ) ranked
+  WHERE mod(position - 1, CAST(ceil(CAST(customers AS DOUBLE) / {{sample_customers}}) AS BIGINT)) = 0
+),
 spine AS (
   SELECT concat(c.customer_id, '@', CAST(co.as_of AS VARCHAR)) AS spine_id, c.customer_id, co.as_of
-  FROM customers c
+  FROM sampled_customers c
   CROSS JOIN cut_offs co
-  WHERE c.run_id = '{{run_id}}'
 ),
 {{feature_ctes}},
 horizon AS (
