@@ -115,6 +115,9 @@ export function formatSummary(s: DemoSummary): string {
     ...(summary.model.responseBasis?.kind === 'propensity-prior'
       ? [`Uplift ASSUMED, not measured      ${summary.model.responseBasis.reason}`]
       : []),
+    ...(summary.model.responseBasis?.kind === 'randomized-champion'
+      ? [`Uplift from the champion          ${summary.model.responseBasis.reason}`]
+      : []),
     ...customerModelLines(summary.customerModels),
   );
   if (plan.comparison) {

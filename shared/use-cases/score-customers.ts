@@ -273,6 +273,70 @@ async function selectScoringModel(
   };
 }
 
+const withoutControl = (training: TrainingRows): string =>
+  `the campaign history has no randomized control group (${training.rows} treated contacts, no control)`;
+
+/**
+ * Without a control group this batch cannot measure uplift, so it cannot challenge the champion
+ * either, and the champion's title stands. The partner's response champion, learned from an
+ * earlier randomized history, scores when it reads this batch (the same features and arms); else
+ * this run's propensity model does, × the prior uplift share, and the basis says why. Disposes
+ * whichever model does not score.
+ */
+async function selectWithoutControl(
+  deps: ScoreDeps,
+  partner: string,
+  challenger: Challenger,
+  propensityModel: ResponseModel,
+  context: {
+    training: TrainingRows;
+    actions: ScoredAction[];
+    holdout: LabelledRows;
+    prior: Extract<ResponseBasis, { kind: 'propensity-prior' }>;
+  },
+): Promise<ScoringModel & { basis: ResponseBasis }> {
+  const { training, actions, holdout, prior } = context;
+  const { pointer, problem } = await readChampionPointer(MODEL_NAME, deps.store, deps.lakeBucket, partner);
+  const unmeasured = (why: string | undefined) => {
+    const basis = why === undefined ? prior : { ...prior, reason: `${prior.reason}; ${why}` };
+    const decision = { promote: false, reason: basis.reason };
+    return { scorer: propensityModel, kept: undefined, championMetric: null, decision, pointer, basis };
+  };
+  if (pointer === undefined) {
+    return unmeasured(
+      problem === undefined ? undefined : `the response champion pointer could not be read (${problem})`,
+    );
+  }
+  if (pointer.featureHash !== challenger.featureHash) {
+    return unmeasured(`the response champion ${pointer.version} reads other features than this batch has`);
+  }
+  const loaded = await loadChampion(MODEL_NAME, deps.store, deps.lakeBucket, pointer, {
+    arms: training.arms,
+    actions,
+    featureCount: training.vector.names.length + 1,
+  });
+  if ('unusable' in loaded) {
+    return unmeasured(`the response champion ${pointer.version} cannot score this batch: ${loaded.unusable}`);
+  }
+  propensityModel.dispose();
+  const { firstContact, lastContact } = loaded.card.dataWindow;
+  const history = firstContact === null ? '' : ` (contacts ${firstContact} to ${lastContact})`;
+  const basis: ResponseBasis = {
+    kind: 'randomized-champion',
+    champion: pointer.version,
+    reason: `${withoutControl(training)}, so this batch cannot measure uplift: the response champion ${pointer.version}, learned from a randomized history${history}, scores it`,
+  };
+  const kept = { ...loaded, evaluation: evaluate(loaded.model, holdout, training.arms.length) };
+  return {
+    scorer: loaded.model,
+    kept,
+    championMetric: finiteOrNull(kept.evaluation.qini),
+    decision: { promote: false, reason: basis.reason },
+    pointer,
+    basis,
+  };
+}
+
 /**
  * Trains this run's response model on the campaign history, stores it as a new version in the
  * registry, and scores every customer for every action.
@@ -298,7 +362,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       : {
           kind: 'propensity-prior',
           priorUpliftShare,
-          reason: `the campaign history has no randomized control group (${training.rows} treated contacts, no control), so nothing in it measures what a contact changes: uplift is the response propensity × an assumed ${priorUpliftShare} share of responses caused by the contact`,
+          reason: `${withoutControl(training)}, so nothing in it measures what a contact changes: uplift is the response propensity × an assumed ${priorUpliftShare} share of responses caused by the contact`,
         };
   const randomized = responseBasis.kind === 'randomized';
 
@@ -351,24 +415,25 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     featureHash: card.featureHash,
     dataWindow,
   };
-  // A propensity model has no Qini to win the title with, and the champion's arms were learned
-  // against a control group this history lacks: the response champion is left as it was.
-  const selected: ScoringModel = randomized
-    ? await selectScoringModel(deps, state.batch.partner, challenger, challengerModel, {
+  const selected = randomized
+    ? {
+        ...(await selectScoringModel(deps, state.batch.partner, challenger, challengerModel, {
+          training,
+          actions,
+          holdout,
+        })),
+        basis: responseBasis,
+      }
+    : await selectWithoutControl(deps, state.batch.partner, challenger, challengerModel, {
         training,
         actions,
         holdout,
-      })
-    : {
-        scorer: challengerModel,
-        kept: undefined,
-        championMetric: null,
-        decision: { promote: false, reason: responseBasis.reason },
-        pointer: (await readChampionPointer(MODEL_NAME, deps.store, deps.lakeBucket, state.batch.partner))
-          .pointer,
-      };
-  const { scorer, kept, decision, pointer } = selected;
-  const upliftModel = randomized ? scorer : priorUpliftPredictor(scorer, priorUpliftShare);
+        prior: responseBasis,
+      });
+  const { scorer, kept, decision, pointer, basis } = selected;
+  // The uplift is measured when a model learned against a control group scores, this run's or the champion's.
+  const measured = basis.kind !== 'propensity-prior';
+  const upliftModel = measured ? scorer : priorUpliftPredictor(scorer, priorUpliftShare);
 
   const scoresRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).scores };
   const header = ['customer_id', 'p_control', ...actions.map((_, i) => `p_action_${i + 1}`)];
@@ -391,7 +456,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       deps.store,
       scoresRef,
       header,
-      scoreRows(deps.store, state, scorer, training.vector, actions, randomized ? null : priorUpliftShare),
+      scoreRows(deps.store, state, scorer, training.vector, actions, measured ? null : priorUpliftShare),
     );
   } finally {
     scorer.dispose();
@@ -434,7 +499,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       arms: training.arms,
       actions,
       backend,
-      responseBasis,
+      responseBasis: basis,
       metrics:
         kept === undefined
           ? outputMetrics(train.rows, holdout.rows, challengerEvaluation)

@@ -438,27 +438,39 @@ describe('a batch that cannot be trusted', () => {
 });
 
 describe('a partner whose campaign history has no control group', () => {
-  it('still plans, from propensity × the prior uplift share, and says so wherever the plan is read', async () => {
+  /** A treated-only batch of `partner`'s, delivered with a partner token of theirs. */
+  async function deliverTreatedOnly(
+    partner: string,
+    batchId: string,
+    world: { seed: number; customers: number },
+  ): Promise<RunRecord> {
     const treatedOnly = await generateDemoBatch(
       demoBatchDefaults({
-        outDir: join(work, 'batch-3'),
-        customers: 1500,
-        seed: 13,
-        batchId: 'batch-3',
+        ...world,
+        outDir: join(work, batchId),
+        batchId,
+        partner,
         controlShare: 0,
       }),
     );
-    const contacts = treatedOnly.files.find((f) => f.dataset === 'contacts');
-    expect(contacts?.rows).toBeGreaterThan(0);
-    const pointerKey = championPointerKey('response', 'demo-retail');
-    const pointerBefore = await lakeText(pointerKey);
-    expect(pointerBefore).toContain('"version"');
+    expect(treatedOnly.files.find((f) => f.dataset === 'contacts')?.rows).toBeGreaterThan(0);
+    const token = await stack.cognito.accessToken({
+      username: `${partner}.uploader`,
+      groups: ['partner'],
+      partnerId: partner,
+    });
+    const finished = watchNextExecution(stack.executions);
+    await uploadBatchAsPartner({ endpoint: stack.endpoints.api, token }, treatedOnly.manifest, {
+      manifestPath: treatedOnly.manifestPath,
+      files: treatedOnly.files.map((f) => f.path),
+    });
+    return getRun((await finished).name);
+  }
 
-    const done = await deliver(
-      treatedOnly.manifest,
-      treatedOnly.manifestPath,
-      treatedOnly.files.map((f) => f.path),
-    );
+  it('still plans, from propensity × the prior uplift share, and says so wherever the plan is read', async () => {
+    // A partner new to the engine: no response champion to fall back on.
+    const pointerKey = championPointerKey('response', 'fresh-grocer');
+    const done = await deliverTreatedOnly('fresh-grocer', 'batch-3', { seed: 13, customers: 1500 });
 
     expect(done.failure).toBeUndefined();
     expect(done.status).toBe('SUCCEEDED');
@@ -481,6 +493,29 @@ describe('a partner whose campaign history has no control group', () => {
     // The propensity model is kept for tracing, and never takes the response model's title.
     const card = JSON.parse(await lakeText(`models/propensity/${done.runId}/model-card.json`));
     expect(card).toMatchObject({ name: 'propensity', version: done.runId });
+    await expect(lakeText(pointerKey)).rejects.toThrow();
+  });
+
+  it("plans from the partner's randomized response champion when it has one, which keeps its title", async () => {
+    const pointerKey = championPointerKey('response', 'demo-retail');
+    const pointerBefore = await lakeText(pointerKey);
+    const champion = JSON.parse(pointerBefore).version as string;
+
+    // The world of batch-2, the partner's last randomized batch, its contacts all treated: the same
+    // top categories, so the same features as the champion.
+    const done = await deliverTreatedOnly('demo-retail', 'batch-4', { seed: 11, customers: 600 });
+
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.summary?.model.responseBasis).toMatchObject({ kind: 'randomized-champion', champion });
+    const analysis = (await apiCall<PlanAnalysis>(as('finance'), 'GET', `/runs/${done.runId}/plan`)).body;
+    // This batch logged no decision not to contact, so the plan still cannot be checked on it.
+    expect(analysis.offPolicy).toMatchObject({ status: 'not-estimated' });
+    const page = await fetch(`${stack.endpoints.api}/runs/${done.runId}/plan?format=html`, {
+      headers: { authorization: `Bearer ${stack.tokens.marketing}` },
+    });
+    const html = await page.text();
+    expect(html).toContain(`Uplift from the response champion ${champion}.`);
+    expect(html).not.toContain('Uplift is assumed, not measured.');
     expect(await lakeText(pointerKey)).toBe(pointerBefore);
   });
 });

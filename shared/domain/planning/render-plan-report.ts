@@ -71,6 +71,10 @@ ${a.discountResponse.map((s) => [
 /** A plan scored without a control group stands on an assumption; the page says so before any figure. */
 function responseBasisNote(a: PlanAnalysis): SafeHtml {
   const basis = a.responseBasis;
+  if (basis?.kind === 'randomized-champion') {
+    return html`<p class="meta"><strong>Uplift from the response champion ${basis.champion}.</strong> ${basis.reason}. Its uplift was measured against a control group in that history; run a campaign with a randomized control group to measure it on these customers.</p>
+`;
+  }
   if (basis?.kind !== 'propensity-prior') return html``;
   return html`<p class="warning"><strong>Uplift is assumed, not measured.</strong> ${basis.reason}. Every expected incremental figure below scales with that share; run a campaign with a randomized control group to measure it.</p>
 `;

@@ -262,6 +262,11 @@ export const responseBasis = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('randomized'), controlContacts: z.number().int().positive() }),
   /** No control group in the history: propensity learned from treated contacts × a prior uplift share. */
   z.object({ kind: z.literal('propensity-prior'), priorUpliftShare: z.number(), reason: z.string() }),
+  /**
+   * No control group in this batch's history, but the partner's response champion, learned from
+   * an earlier randomized history, reads this batch: its measured uplift scores.
+   */
+  z.object({ kind: z.literal('randomized-champion'), champion: z.string(), reason: z.string() }),
 ]);
 export type ResponseBasis = z.infer<typeof responseBasis>;
 

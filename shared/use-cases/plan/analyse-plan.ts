@@ -117,7 +117,7 @@ async function historyOf(
       discountResponse: [],
     };
   }
-  if (ctx.responseBasis?.kind === 'propensity-prior') {
+  if (ctx.responseBasis !== undefined && ctx.responseBasis.kind !== 'randomized') {
     // Not contacting is what the plan does for most customers, and the history never logged it.
     return {
       offPolicy: {

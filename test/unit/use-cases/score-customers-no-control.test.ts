@@ -74,24 +74,72 @@ describe('scoreRunCustomers on a history without a randomized control group', ()
   );
 
   it(
-    "takes the campaign's prior uplift share, and leaves an existing champion as it was",
+    "takes the campaign's prior uplift share",
     async () => {
       const store = new InMemoryObjectStore();
-      await seed(store);
-      await score(store, 'run-a');
-      const pointerBefore = store.text(LAKE, POINTER);
-
       await seed(store, { control: false });
-      const out = await score(store, 'run-b', undefined, { priorUpliftShare: 0.3 });
+      const out = await score(store, 'run-a', undefined, { priorUpliftShare: 0.3 });
 
       expect(out.responseBasis).toMatchObject({ kind: 'propensity-prior', priorUpliftShare: 0.3 });
-      expect(out.model).toMatchObject({ version: 'run-b', champion: false, previousChampion: 'run-a' });
-      expect(store.text(LAKE, POINTER)).toBe(pointerBefore);
-      const scores = csvRecords(store.text(LAKE, runArtifactKeys('run-b').scores));
+      const scores = csvRecords(store.text(LAKE, runArtifactKeys('run-a').scores));
       for (const row of scores.slice(0, 50)) {
         const actions = out.actions.map((_, i) => Number(row[`p_action_${i + 1}`]));
         expect(Number(row.p_control)).toBeCloseTo(0.7 * mean(actions), 5);
       }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "scores with the partner's randomized champion when it reads the batch, which keeps its title",
+    async () => {
+      const store = new InMemoryObjectStore();
+      await seed(store);
+      const randomized = await score(store, 'run-a');
+      const pointerBefore = store.text(LAKE, POINTER);
+      const championScores = csvRecords(store.text(LAKE, runArtifactKeys('run-a').scores));
+
+      await seed(store, { control: false });
+      const out = await score(store, 'run-b', undefined, { priorUpliftShare: 0.3 });
+
+      expect(out.responseBasis).toMatchObject({ kind: 'randomized-champion', champion: 'run-a' });
+      expect(out.responseBasis?.kind === 'randomized-champion' && out.responseBasis.reason).toMatch(
+        /no randomized control group \(3000 treated contacts, no control\), so this batch cannot measure uplift: the response champion run-a, learned from a randomized history \(contacts \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\), scores it/,
+      );
+      expect(out.model).toMatchObject({ version: 'run-a', champion: false, previousChampion: 'run-a' });
+      expect(out.modelPrefix).toEqual(ref('models/response/run-a/'));
+      expect(store.text(LAKE, POINTER)).toBe(pointerBefore);
+      // This run's propensity model is still kept, so the run can be traced to what it trained.
+      expect(store.text(LAKE, 'models/propensity/run-b/model-card.json')).toBeDefined();
+      // The same customers and features: the champion's measured scores, not propensity × a prior share.
+      const scores = csvRecords(store.text(LAKE, runArtifactKeys('run-b').scores));
+      expect(scores.map((r) => r.p_control)).toEqual(championScores.map((r) => r.p_control));
+      expect(out.actions).toEqual(randomized.actions);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'falls back to the prior share, saying why, when the champion reads other features',
+    async () => {
+      const store = new InMemoryObjectStore();
+      await seed(store);
+      await score(store, 'run-a');
+      const pointer = JSON.parse(store.text(LAKE, POINTER) ?? '{}');
+      await store.write(
+        ref(POINTER),
+        JSON.stringify({ ...pointer, featureHash: 'f'.repeat(64) }),
+        'application/json',
+      );
+
+      await seed(store, { control: false });
+      const out = await score(store, 'run-b');
+
+      expect(out.responseBasis).toMatchObject({ kind: 'propensity-prior', priorUpliftShare: 0.1 });
+      expect(out.responseBasis?.kind === 'propensity-prior' && out.responseBasis.reason).toMatch(
+        /; the response champion run-a reads other features than this batch has$/,
+      );
+      expect(out.model).toMatchObject({ version: 'run-b', champion: false });
     },
     TIMEOUT,
   );
