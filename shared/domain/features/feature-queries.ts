@@ -113,6 +113,8 @@ function featureCtes(p: QueryParameters, categories: readonly string[], cutOffs:
   const first = date
     ? `CAST(${date} AS TIMESTAMP) - INTERVAL '364' DAY`
     : `(SELECT CAST(min(as_of) AS TIMESTAMP) - INTERVAL '364' DAY FROM spine_cut_offs)`;
+  // A spine that samples the customers: their purchase days and receipts only, before any window.
+  const spineCustomers = perCustomer ? ' AND t.customer_id IN (SELECT customer_id FROM spine_keys)' : '';
   return render(loadSql('feature-ctes'), {
     run_id: p.runId,
     response_window_days: String(p.responseWindowDays),
@@ -121,8 +123,8 @@ function featureCtes(p: QueryParameters, categories: readonly string[], cutOffs:
     day_cut_offs: join('d'),
     receipt_cut_offs: join('r'),
     line_month_filter: `${yearFrom}${upTo}`,
-    purchase_day_filter: ` AND t.ts < ${last}${upTo}`,
-    receipt_filter: ` AND t.ts >= ${first} AND t.ts < ${last}${yearFrom}${upTo}`,
+    purchase_day_filter: ` AND t.ts < ${last}${upTo}${spineCustomers}`,
+    receipt_filter: ` AND t.ts >= ${first} AND t.ts < ${last}${yearFrom}${upTo}${spineCustomers}`,
     // Each category's net value of the year per branch, then per spine row.
     category_values: each(
       (s, i) =>
