@@ -118,6 +118,11 @@ export function formatSummary(s: DemoSummary): string {
     ...(summary.model.responseBasis?.kind === 'randomized-champion'
       ? [`Uplift from the champion          ${summary.model.responseBasis.reason}`]
       : []),
+    ...(summary.featureCategories?.source === 'champion'
+      ? [
+          `Feature categories                the response champion ${summary.featureCategories.champion}'s, kept so it can score this batch`,
+        ]
+      : []),
     ...customerModelLines(summary.customerModels),
   );
   if (plan.comparison) {

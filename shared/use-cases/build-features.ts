@@ -4,12 +4,14 @@ import type { CrossSellFile } from '../domain/cross-sell/cross-sell-file';
 import { unbundledPairs } from '../domain/cross-sell/offer-suggestions';
 import type { ProductPair } from '../domain/cross-sell/product-pairs';
 import { ConfigurationError } from '../domain/errors';
+import { chooseFeatureCategories } from '../domain/features/feature-categories';
 import { featureQueries, LABEL_WINDOWS, type QueryParameters } from '../domain/features/feature-queries';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { QueryRecord, RunState } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
 import type { CompletedQuery, QueryEngine, ResultRow } from '../ports/query-engine';
+import { readChampionCard } from './scoring/model-registry';
 
 export interface BuildFeaturesDeps {
   readonly store: ObjectStore;
@@ -21,6 +23,8 @@ export interface BuildFeaturesDeps {
 export const RESPONSE_WINDOW_DAYS = 14;
 /** Category shares become features for this many top categories. */
 export const FEATURE_CATEGORIES = 8;
+/** Categories ranked by revenue, among which a champion's categories must all be found to be kept. */
+const RANKED_CATEGORIES = 100;
 /** Co-purchased pairs kept: seen in at least 5 receipts of the year, the 1,000 strongest. */
 const CO_PURCHASE = { minBaskets: 5, limit: 1000 };
 /**
@@ -79,9 +83,18 @@ export async function buildFeatures(
   const small = async (name: string, sql: string): Promise<ResultRow[]> =>
     collect(deps.queries.rows((await run(name, sql)).queryExecutionId));
 
-  const categories = (await small('top_categories', featureQueries.topCategories(params, FEATURE_CATEGORIES)))
+  const ranked = (await small('top_categories', featureQueries.topCategories(params, RANKED_CATEGORIES)))
     .map((r) => r.category)
     .filter((c): c is string => typeof c === 'string' && c.length > 0);
+  const champion = await readChampionCard('response', deps.store, deps.lakeBucket, state.batch.partner);
+  const categoryChoice = chooseFeatureCategories(
+    ranked,
+    FEATURE_CATEGORIES,
+    champion === undefined
+      ? undefined
+      : { version: champion.version, ...(champion.categories ? { categories: champion.categories } : {}) },
+  );
+  const { categories } = categoryChoice;
   const snapshotCutOffs = SNAPSHOT_OFFSETS_DAYS.map((days) => isoDateOfDay(dayOfIsoDate(asOf) - days));
   // The rest depend on the categories only: submitted together, they run side by side on Athena,
   // and on the local endpoint one query's result upload overlaps the next one's execution.
@@ -157,6 +170,10 @@ export async function buildFeatures(
       trainingSet: training.result,
       snapshots: snapshots.result,
       snapshotCutOffs,
+      categories:
+        categoryChoice.source === 'champion'
+          ? { source: 'champion', champion: categoryChoice.champion }
+          : { source: 'batch', reason: categoryChoice.reason },
       catalog: catalogRef,
       customers,
       trainingRows,

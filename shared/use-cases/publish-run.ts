@@ -119,6 +119,7 @@ export async function publishRun(
       ...(score.responseBasis ? { responseBasis: score.responseBasis } : {}),
     },
     ...(score.customerValue ? { customerModels: score.customerValue } : {}),
+    ...(state.stages.features?.categories ? { featureCategories: state.stages.features.categories } : {}),
     runCost: report.aws.total,
     currency: report.aws.currency,
   };

@@ -399,6 +399,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
     trainedAt: now().toISOString(),
     dataWindow,
     features: [...training.vector.names],
+    categories: [...catalog.categories],
     featureHash: featureListHash(inputs),
     inputs: inputs.map((i) => i.name),
     arms: training.arms,

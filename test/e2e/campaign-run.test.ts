@@ -479,6 +479,10 @@ describe('a partner whose campaign history has no control group', () => {
       priorUpliftShare: 0.1,
     });
     expect(done.summary?.plan.targetedCustomers).toBeGreaterThan(0);
+    expect(done.summary?.featureCategories).toEqual({
+      source: 'batch',
+      reason: 'the partner has no response champion',
+    });
     const analysis = (await apiCall<PlanAnalysis>(as('finance'), 'GET', `/runs/${done.runId}/plan`)).body;
     expect(analysis.responseBasis?.kind).toBe('propensity-prior');
     expect(analysis.offPolicy).toMatchObject({
@@ -501,11 +505,12 @@ describe('a partner whose campaign history has no control group', () => {
     const pointerBefore = await lakeText(pointerKey);
     const champion = JSON.parse(pointerBefore).version as string;
 
-    // The world of batch-2, the partner's last randomized batch, its contacts all treated: the same
-    // top categories, so the same features as the champion.
-    const done = await deliverTreatedOnly('demo-retail', 'batch-4', { seed: 11, customers: 600 });
+    // Another world, whose top categories differ from the champion's batch: the feature store keeps
+    // the champion's categories, so the champion reads this batch.
+    const done = await deliverTreatedOnly('demo-retail', 'batch-4', { seed: 17, customers: 1500 });
 
     expect(done.status).toBe('SUCCEEDED');
+    expect(done.summary?.featureCategories).toEqual({ source: 'champion', champion });
     expect(done.summary?.model.responseBasis).toMatchObject({ kind: 'randomized-champion', champion });
     const analysis = (await apiCall<PlanAnalysis>(as('finance'), 'GET', `/runs/${done.runId}/plan`)).body;
     // This batch logged no decision not to contact, so the plan still cannot be checked on it.

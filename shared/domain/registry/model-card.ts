@@ -75,6 +75,11 @@ export const modelCard = z.object({
   dataWindow,
   /** The customer features, in the order the model reads them. */
   features: z.array(z.string()),
+  /**
+   * The categories whose spend shares are among the features, as the feature store named them; the
+   * feature store keeps them for the partner's next batches while this model is the champion.
+   */
+  categories: z.array(z.string()).optional(),
   /** `featureListHash` of the model's inputs (the features, then the discount level). */
   featureHash: z.string().min(1),
   /** The model's inputs: the features, then the discount level sent as a fraction (0 = control). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   batchRef,
   campaign,
+  categorySource,
   customerValueOutput,
   fileAccount,
   planSummary,
@@ -75,6 +76,8 @@ export const runSummary = z.object({
   }),
   /** The churn, value and lifetime models' figures; absent on runs from before them. */
   customerModels: customerValueOutput.optional(),
+  /** Whose categories the category-share features are: the response champion's or this batch's top. */
+  featureCategories: categorySource.optional(),
   runCost: z.number(),
   currency: z.string(),
 });

@@ -130,12 +130,20 @@ export const queryRecord = z.object({
 });
 export type QueryRecord = z.infer<typeof queryRecord>;
 
+/** Where a run's category-share features' categories came from (see feature-categories.ts). */
+export const categorySource = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('champion'), champion: z.string() }),
+  z.object({ source: z.literal('batch'), reason: z.string() }),
+]);
+
 export const featuresOutput = z.object({
   scoringFeatures: s3Ref,
   trainingSet: s3Ref,
   /** Customers' features at earlier cut-offs with their churn and value labels (customer-snapshots.sql). */
   snapshots: s3Ref.optional(),
   snapshotCutOffs: z.array(z.iso.date()).optional(),
+  /** Where the category-share features' categories came from (see feature-categories.ts). */
+  categories: categorySource.optional(),
   catalog: s3Ref,
   customers: z.number().int().nonnegative(),
   trainingRows: z.number().int().nonnegative(),

@@ -58,6 +58,29 @@ export async function readChampionPointer(
   return parseChampionPointer(text);
 }
 
+/**
+ * The card of the partner's `name` champion, or undefined when there is none or it cannot be read:
+ * for callers that only consult it (the feature store keeping the champion's categories), never
+ * for a decision that a transient read failure must not make.
+ */
+export async function readChampionCard(
+  name: string,
+  store: ObjectStore,
+  bucket: string,
+  partner: string,
+): Promise<ModelCard | undefined> {
+  const { pointer } = await readChampionPointer(name, store, bucket, partner);
+  if (pointer === undefined) return undefined;
+  const key = `${modelVersionPrefix(name, pointer.version)}${MODEL_FILES.card}`;
+  try {
+    const parsed = modelCard.safeParse(JSON.parse(await store.readText({ bucket, key })));
+    return parsed.success ? parsed.data : undefined;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError || error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
 export interface Champion {
   version: string;
   prefix: string;

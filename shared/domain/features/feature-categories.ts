@@ -1,0 +1,45 @@
+/**
+ * Which categories' spend shares become features. A batch's own choice is its top categories by
+ * revenue; but the feature list is part of a model's identity (its feature hash), and a champion
+ * can only score, or be measured against, a batch with its feature list. Two categories close in
+ * revenue swap places from one delivery to the next, so left to itself the choice would change the
+ * feature list, and retire the partner's champion unmeasured, for no reason in the data. The
+ * champion's categories are kept instead while the batch still sells every one of them.
+ */
+
+export type CategoryChoice =
+  | { readonly source: 'batch'; readonly categories: readonly string[]; readonly reason: string }
+  | { readonly source: 'champion'; readonly categories: readonly string[]; readonly champion: string };
+
+/**
+ * `ranked`: the batch's categories with revenue before the cut-off, most first. `champion`: the
+ * partner's response champion and the categories it reads (cards from before they were recorded
+ * have none).
+ */
+export function chooseFeatureCategories(
+  ranked: readonly string[],
+  count: number,
+  champion: { readonly version: string; readonly categories?: readonly string[] } | undefined,
+): CategoryChoice {
+  const top = ranked.slice(0, count);
+  if (champion === undefined) {
+    return { source: 'batch', categories: top, reason: 'the partner has no response champion' };
+  }
+  if (champion.categories === undefined) {
+    return {
+      source: 'batch',
+      categories: top,
+      reason: `the response champion ${champion.version} does not record its categories`,
+    };
+  }
+  const sold = new Set(ranked);
+  const missing = champion.categories.filter((c) => !sold.has(c));
+  if (missing.length > 0) {
+    return {
+      source: 'batch',
+      categories: top,
+      reason: `the response champion ${champion.version} reads categories this batch did not sell before the cut-off: ${missing.join(', ')}`,
+    };
+  }
+  return { source: 'champion', categories: [...champion.categories], champion: champion.version };
+}
