@@ -329,6 +329,33 @@ describe('local Athena over DuckDB', () => {
     );
   });
 
+  it('writes numbers, booleans and dates to the CSV as GetQueryResults shows them, though it skips their cast', async () => {
+    const sql = `SELECT
+        x,
+        CAST(x AS DOUBLE) / 3 AS third,
+        CAST(x AS DOUBLE) * 1e-9 AS tiny,
+        CAST(x AS DOUBLE) * 1e21 AS huge,
+        CAST(x AS DOUBLE) AS whole,
+        CAST(x AS DOUBLE) * 0.1 + 0.2 AS inexact,
+        CAST(x AS TINYINT) AS small,
+        CAST(x AS BIGINT) * 4611686018427387903 AS wide,
+        SUM(CAST(x AS BIGINT)) OVER () AS total,
+        x > 1 AS flag,
+        CAST(concat('2026-01-0', CAST(abs(x) AS VARCHAR)) AS DATE) AS day,
+        CAST(concat('2026-01-0', CAST(abs(x) AS VARCHAR), ' 10:00:00') AS TIMESTAMP) AS at,
+        CAST(CASE WHEN x = 1 THEN 'NaN' WHEN x = 2 THEN 'Infinity' ELSE '-Infinity' END AS DOUBLE) AS special,
+        CAST(CASE WHEN x = 2 THEN NULL ELSE -0.0 END AS DOUBLE) AS maybe
+      FROM (VALUES (1), (2), (-1)) AS t(x)
+      ORDER BY x`;
+    const { execution, rows } = await queryRows(sql);
+    const quoted = (row: (string | null)[]) => row.map((v) => (v === null ? '' : `"${v}"`)).join(',');
+
+    const csv = (await readOutputCsv(execution.QueryExecutionId ?? '')).split('\n').slice(1, -1);
+
+    expect(rows).toHaveLength(3);
+    expect(csv).toEqual(rows.map(quoted));
+  });
+
   it('exposes a month partition below the run as a string column, like the Glue table', async () => {
     const { rows } = await queryRows(
       "SELECT month, typeof(month), count(*) FROM contacts WHERE run_id = 'r1' GROUP BY month ORDER BY month",

@@ -88,6 +88,8 @@ export interface StoredResult {
   rowCount: number;
   /** `SELECT <each column as Athena's text> FROM <table>`. */
   textSelect: string;
+  /** The same, for DuckDB's CSV writer: columns it already writes as Athena's text are left as they are. */
+  csvSelect: string;
 }
 
 /** An error answered to the client as an AWS JSON error (`__type` + message). */

@@ -98,6 +98,30 @@ export function athenaTextSql(column: string, type: DuckDBType): string {
   }
 }
 
+/**
+ * Types DuckDB's CSV writer writes exactly as `CAST(x AS VARCHAR)` does, which is Athena's text for
+ * them: the export skips the cast, which on a wide numeric result costs as much as the writing.
+ */
+const CSV_AS_TEXT = new Set<DuckDBTypeId>([
+  DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.BOOLEAN,
+  DuckDBTypeId.TINYINT,
+  DuckDBTypeId.SMALLINT,
+  DuckDBTypeId.INTEGER,
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UTINYINT,
+  DuckDBTypeId.USMALLINT,
+  DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.DOUBLE,
+  DuckDBTypeId.DATE,
+]);
+
+export function writesAsAthenaText(type: DuckDBType): boolean {
+  return CSV_AS_TEXT.has(type.typeId);
+}
+
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**

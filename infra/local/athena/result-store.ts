@@ -10,7 +10,7 @@ import {
   StatementType,
 } from '@duckdb/node-api';
 import type { StoredResult } from './athena-types';
-import { athenaColumn, athenaColumnNames, athenaTextSql } from './result-columns';
+import { athenaColumn, athenaColumnNames, athenaTextSql, writesAsAthenaText } from './result-columns';
 
 /** DuckDB schema holding one table per successful query. */
 export const RESULTS_SCHEMA = '__athena_results';
@@ -50,11 +50,15 @@ export async function storeResult(
   const counted = await connection.runAndReadAll(`SELECT count(*) FROM ${table}`);
   const athenaNames = athenaColumnNames(names, sql);
   const texts = types.map((type, i) => `${athenaTextSql(internal[i] ?? '', type)} AS ${internal[i]}`);
+  const csvTexts = types.map((type, i) =>
+    writesAsAthenaText(type) ? (internal[i] ?? '') : (texts[i] ?? ''),
+  );
   return {
     table,
     columns: types.map((type, i) => athenaColumn(athenaNames[i] ?? `_col${i}`, type)),
     rowCount: Number(counted.getRowsJson()[0]?.[0] ?? 0),
     textSelect: `SELECT ${texts.join(', ')} FROM ${table}`,
+    csvSelect: `SELECT ${csvTexts.join(', ')} FROM ${table}`,
   };
 }
 
@@ -81,7 +85,7 @@ export async function exportResultCsv(
   file: string,
 ): Promise<void> {
   await connection.run(
-    `COPY (${result.textSelect}) TO ${quotedString(file)} (FORMAT CSV, HEADER false, FORCE_QUOTE *)`,
+    `COPY (${result.csvSelect}) TO ${quotedString(file)} (FORMAT CSV, HEADER false, FORCE_QUOTE *)`,
   );
 }
 
