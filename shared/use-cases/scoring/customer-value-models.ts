@@ -4,24 +4,8 @@ import {
   loadChurnModel,
   trainChurnModel,
 } from '../../domain/churn/churn-model';
-import {
-  type BgNbdParams,
-  expectedPurchases,
-  expectedPurchasesNewCustomer,
-  fitBgNbd,
-  probabilityAlive,
-  type RepeatHistory,
-} from '../../domain/clv/bg-nbd';
 import { ClvError } from '../../domain/clv/errors';
-import { type PurchaseHistoryFacts, repeatHistoryOf, repeatSpendOf } from '../../domain/clv/feature-history';
-import { expectedAverageSpend, fitGammaGamma, type GammaGammaParams } from '../../domain/clv/gamma-gamma';
-import {
-  heldOutLogLikelihood,
-  lifetimeArtifacts,
-  lifetimeModel,
-  loadLifetimeModel,
-} from '../../domain/clv/lifetime-model';
-import { LABEL_WINDOWS } from '../../domain/features/feature-queries';
+import type { PurchaseHistoryFacts } from '../../domain/clv/feature-history';
 import {
   type FeatureVector,
   featureColumns,
@@ -29,7 +13,6 @@ import {
   writeFeatureCells,
 } from '../../domain/features/feature-vector';
 import { spearman } from '../../domain/model-eval/regression-metrics';
-import { formatFixed } from '../../domain/rounding';
 import { runArtifactKeys } from '../../domain/runs/run-artifacts';
 import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
 import { HashSample } from '../../domain/scoring/hash-sample';
@@ -49,11 +32,18 @@ import {
   readCsvRecords,
   writeCsvLines,
 } from '../csv-objects';
-import { registerCustomerModel } from './customer-model-registry';
 import {
-  cardOf,
+  type FittedLifetime,
+  fitLifetime,
+  type HistoryColumns,
+  historyColumns,
+  historyFacts,
+  lifetimeCells,
+  sampleHistories,
+  scoreCell,
+} from './lifetime-fitting';
+import {
   type Example,
-  isHeldOutSnapshot,
   type RegistryContext,
   registryOutput,
   type Samples,
@@ -71,11 +61,8 @@ import {
 
 /** Snapshot rows each model trains on: enough for a stable fit, few enough to train in seconds. */
 export const SNAPSHOT_SAMPLE = 12_000;
-/** Customers the lifetime models are fitted on. */
-const LIFETIME_SAMPLE = 50_000;
 /** Customers scored per model call. */
 const SCORING_CHUNK = 20_000;
-const WEEK_DAYS = 7;
 /** Lighter than the scorecard's settings: the stage must train both models in well under a minute. */
 const TRAINING = { members: 3, epochs: 30, batchSize: 512, learningRate: 0.005 } as const;
 
@@ -92,33 +79,6 @@ export const CUSTOMER_VALUE_COLUMNS = [
   'expected_spend',
   'lifetime_value_180d',
 ] as const;
-
-/** The purchase-history columns of a feature row, by position (see `historyColumns`). */
-interface HistoryColumns {
-  purchaseDays: number;
-  firstPurchaseAge: number;
-  recency: number;
-  basket: number;
-}
-
-function historyColumns(header: readonly string[]): HistoryColumns {
-  const [purchaseDays = -1, firstPurchaseAge = -1, recency = -1, basket = -1] = columnIndices(header, [
-    'purchase_days_total',
-    'first_purchase_age_days',
-    'recency_days',
-    'avg_basket_value',
-  ]);
-  return { purchaseDays, firstPurchaseAge, recency, basket };
-}
-
-function historyFacts(cells: readonly string[], at: HistoryColumns): PurchaseHistoryFacts {
-  return {
-    purchaseDays: numberCell(cells[at.purchaseDays], 0),
-    firstPurchaseAgeDays: numberCell(cells[at.firstPurchaseAge]),
-    recencyDays: numberCell(cells[at.recency]),
-    meanReceiptValue: numberCell(cells[at.basket], 0),
-  };
-}
 
 /** Snapshot rows of customers who had bought before the cut-off (the UCI protocol's population). */
 async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Samples | string> {
@@ -161,12 +121,7 @@ async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Sam
 interface Fitted {
   churn?: { model: ChurnModel; output: NonNullable<CustomerValueOutput['churn']>; commit(): Promise<void> };
   value?: { model: ValueModel; output: NonNullable<CustomerValueOutput['value']>; commit(): Promise<void> };
-  lifetime?: {
-    purchases: BgNbdParams;
-    spend?: GammaGammaParams;
-    output: NonNullable<CustomerValueOutput['lifetime']>;
-    commit(): Promise<void>;
-  };
+  lifetime?: FittedLifetime;
   skipped: CustomerValueOutput['skipped'];
 }
 
@@ -287,122 +242,6 @@ async function fitSnapshotModels(
   });
 }
 
-/** BG/NBD on a sample of the customers' histories at the cut-off, Gamma-Gamma on its repeat buyers. */
-/** What a lifetime model reads of a customer's history: the four columns and the week as its unit. */
-const LIFETIME_INPUTS = [
-  { name: 'purchase_days_total' },
-  { name: 'first_purchase_age_days' },
-  { name: 'recency_days' },
-  { name: 'avg_basket_value' },
-  { name: 'period', transform: `days_${WEEK_DAYS}` },
-];
-
-/**
- * BG/NBD on a sample of the customers' histories at the cut-off, Gamma-Gamma on its repeat buyers,
- * a hash-chosen fifth of the sample held out; kept in the registry, it scores only if its held-out
- * BG/NBD log-likelihood per customer is no worse than the champion's on the same customers.
- */
-async function fitLifetime(
-  store: ObjectStore,
-  state: RunState,
-  fitted: Fitted,
-  registry: RegistryContext,
-): Promise<void> {
-  const ref = state.stages.features?.scoringFeatures;
-  if (ref === undefined) return;
-  const sample = new HashSample<{ id: string; facts: PurchaseHistoryFacts }>(LIFETIME_SAMPLE);
-  let at: (HistoryColumns & { id: number }) | undefined;
-  for await (const cells of readCsvRecords(store, ref)) {
-    if (at === undefined) {
-      at = { ...historyColumns(cells), id: cells.indexOf('customer_id') };
-      continue;
-    }
-    const facts = historyFacts(cells, at);
-    if (repeatHistoryOf(facts, WEEK_DAYS) !== undefined) {
-      const id = detachedString(cells[at.id] ?? '');
-      sample.offer(id, () => ({ id, facts }));
-    }
-  }
-  const sampled = sample.take();
-  fitted.lifetime = await orSkip(fitted, 'lifetime', async () => {
-    if (sampled.length === 0) {
-      throw new ClvError(`none of the ${sample.seen} customers bought before the cut-off`);
-    }
-    const started = Date.now();
-    const histories = (rows: typeof sampled) =>
-      rows.map((c) => repeatHistoryOf(c.facts, WEEK_DAYS) as RepeatHistory);
-    const train = sampled.filter((c) => !isHeldOutSnapshot(c.id));
-    const held = histories(sampled.filter((c) => isHeldOutSnapshot(c.id)));
-    const purchases = fitBgNbd(histories(train));
-    const spends = train.flatMap((c) => repeatSpendOf(c.facts) ?? []);
-    const spend = spends.length === 0 ? undefined : fitGammaGamma(spends);
-    if (spend === undefined)
-      fitted.skipped.push({ model: 'lifetime', reason: 'no repeat buyer to fit spend on' });
-    const model = lifetimeModel(purchases.params, spend?.params);
-    const card = cardOf(
-      'lifetime',
-      { ...registry, snapshotCutOffs: [registry.asOf] },
-      LIFETIME_INPUTS,
-      { train: train.length, holdout: held.length },
-      {
-        holdout: { name: 'holdoutLogLikelihood', value: heldOutLogLikelihood(model, held) },
-        outOfFold: {},
-        trainingMs: Date.now() - started,
-      },
-      'numeric.js',
-    );
-    const choice = await registerCustomerModel(registry, {
-      model,
-      artifacts: lifetimeArtifacts(model),
-      card,
-      load: loadLifetimeModel,
-      measure: (m) => heldOutLogLikelihood(m, held),
-    });
-    const chosen = choice.model;
-    return {
-      purchases: chosen.purchases,
-      ...(chosen.spend === undefined ? {} : { spend: chosen.spend }),
-      commit: choice.commit,
-      output: {
-        customers: purchases.customers,
-        ...chosen.purchases,
-        spend: chosen.spend === undefined ? null : { customers: spend?.customers ?? 0, ...chosen.spend },
-        registry: registryOutput(choice, card),
-      },
-    };
-  });
-}
-
-const round = (n: number | undefined, digits: number): string =>
-  n === undefined || !Number.isFinite(n) ? '' : formatFixed(n, digits);
-
-/** The lifetime columns of one customer; a closed form the parameters leave undefined gives blanks. */
-function lifetimeCells(lifetime: Fitted['lifetime'], facts: PurchaseHistoryFacts): string[] {
-  if (lifetime === undefined) return ['', '', '', ''];
-  const horizon = LABEL_WINDOWS.valueDays / WEEK_DAYS;
-  const history = repeatHistoryOf(facts, WEEK_DAYS);
-  try {
-    const alive = history === undefined ? undefined : probabilityAlive(lifetime.purchases, history);
-    const count =
-      history === undefined
-        ? expectedPurchasesNewCustomer(lifetime.purchases, horizon)
-        : expectedPurchases(lifetime.purchases, history, horizon);
-    const spend =
-      lifetime.spend === undefined
-        ? undefined
-        : expectedAverageSpend(lifetime.spend, repeatSpendOf(facts) ?? { frequency: 0, monetary: 0 });
-    return [
-      round(alive, 6),
-      round(count, 4),
-      round(spend, 2),
-      round(spend === undefined ? undefined : count * spend, 2),
-    ];
-  } catch (error) {
-    if (error instanceof ClvError) return ['', '', '', ''];
-    throw error;
-  }
-}
-
 /**
  * Every customer's churn, value and lifetime scores as CSV lines, chunk by chunk. A row keeps only
  * what its scores need (features, id, purchase history) while its chunk waits for the models.
@@ -429,10 +268,10 @@ async function* scoreRows(
       const p = churn?.[i];
       const row = [
         csvTextCell(ids[i] as string),
-        round(p, 6),
+        scoreCell(p, 6),
         p === undefined ? '' : p >= threshold ? '1' : '0',
-        round(value?.estimate[i], 2),
-        ...(value?.quantiles ?? [undefined, undefined, undefined]).map((q) => round(q?.[i], 2)),
+        scoreCell(value?.estimate[i], 2),
+        ...(value?.quantiles ?? [undefined, undefined, undefined]).map((q) => scoreCell(q?.[i], 2)),
         ...lifetimeCells(fitted.lifetime, histories[i] as PurchaseHistoryFacts),
       ];
       yield `${row.join(',')}\n`;
@@ -487,7 +326,15 @@ export async function scoreCustomerValue(
   } else {
     await fitSnapshotModels(samples, seed, fitted, registry);
   }
-  await fitLifetime(store, state, fitted, registry);
+  const features = state.stages.features?.scoringFeatures;
+  if (features !== undefined) {
+    const sampled = await sampleHistories(store, features);
+    fitted.lifetime = await orSkip(fitted, 'lifetime', async () => {
+      const { lifetime, note } = await fitLifetime(sampled, registry);
+      if (note !== undefined) fitted.skipped.push({ model: 'lifetime', reason: note });
+      return lifetime;
+    });
+  }
   const trainingMs = Date.now() - started;
   const file = { bucket: lakeBucket, key: runArtifactKeys(state.runId).customerValue };
   try {
