@@ -4,7 +4,7 @@ import type { CrossSellFile } from '../domain/cross-sell/cross-sell-file';
 import { unbundledPairs } from '../domain/cross-sell/offer-suggestions';
 import type { ProductPair } from '../domain/cross-sell/product-pairs';
 import { ConfigurationError } from '../domain/errors';
-import { chooseFeatureCategories } from '../domain/features/feature-categories';
+import { CONTENDER_FACTOR, chooseFeatureCategories } from '../domain/features/feature-categories';
 import { featureQueries, LABEL_WINDOWS, type QueryParameters } from '../domain/features/feature-queries';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { QueryRecord, RunState } from '../domain/runs/run-state';
@@ -23,8 +23,8 @@ export interface BuildFeaturesDeps {
 export const RESPONSE_WINDOW_DAYS = 14;
 /** Category shares become features for this many top categories. */
 export const FEATURE_CATEGORIES = 8;
-/** Categories ranked by revenue, among which a champion's categories must all be found to be kept. */
-const RANKED_CATEGORIES = 100;
+/** Categories ranked by revenue: those a champion's categories must be among to be kept. */
+const RANKED_CATEGORIES = CONTENDER_FACTOR * FEATURE_CATEGORIES;
 /** Co-purchased pairs kept: seen in at least 5 receipts of the year, the 1,000 strongest. */
 const CO_PURCHASE = { minBaskets: 5, limit: 1000 };
 /**

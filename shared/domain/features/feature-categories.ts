@@ -4,8 +4,12 @@
  * can only score, or be measured against, a batch with its feature list. Two categories close in
  * revenue swap places from one delivery to the next, so left to itself the choice would change the
  * feature list, and retire the partner's champion unmeasured, for no reason in the data. The
- * champion's categories are kept instead while the batch still sells every one of them.
+ * champion's categories are kept instead while every one of them still ranks among the batch's top
+ * twice as many.
  */
+
+/** A champion's category stays while it ranks within this many times the number chosen. */
+export const CONTENDER_FACTOR = 2;
 
 export type CategoryChoice =
   | { readonly source: 'batch'; readonly categories: readonly string[]; readonly reason: string }
@@ -32,13 +36,15 @@ export function chooseFeatureCategories(
       reason: `the response champion ${champion.version} does not record its categories`,
     };
   }
-  const sold = new Set(ranked);
-  const missing = champion.categories.filter((c) => !sold.has(c));
-  if (missing.length > 0) {
+  // Kept only while each still ranks among twice as many as are chosen, so that the list follows
+  // a lasting change in what the partner sells, while a swap at the edge of the top changes nothing.
+  const contenders = new Set(ranked.slice(0, CONTENDER_FACTOR * count));
+  const fallen = champion.categories.filter((c) => !contenders.has(c));
+  if (fallen.length > 0) {
     return {
       source: 'batch',
       categories: top,
-      reason: `the response champion ${champion.version} reads categories this batch did not sell before the cut-off: ${missing.join(', ')}`,
+      reason: `the response champion ${champion.version} reads categories no longer among this batch's top ${CONTENDER_FACTOR * count} by revenue: ${fallen.join(', ')}`,
     };
   }
   return { source: 'champion', categories: [...champion.categories], champion: champion.version };

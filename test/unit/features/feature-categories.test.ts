@@ -30,13 +30,23 @@ describe('chooseFeatureCategories', () => {
     });
   });
 
-  it('falls back to the batch, naming what is missing, when the champion reads a category it did not sell', () => {
-    const choice = chooseFeatureCategories(RANKED, 2, { version: 'run-a', categories: ['Dairy', 'Garden'] });
+  it('falls back to the batch, naming what fell, when a champion category left the top twice as many', () => {
+    // Two chosen: a champion category must rank in the top 4. Deli is 5th, Garden is not sold.
+    const choice = chooseFeatureCategories(RANKED, 2, {
+      version: 'run-a',
+      categories: ['Dairy', 'Deli', 'Garden'],
+    });
     expect(choice).toEqual({
       source: 'batch',
       categories: ['Dairy', 'Bakery'],
       reason:
-        'the response champion run-a reads categories this batch did not sell before the cut-off: Garden',
+        "the response champion run-a reads categories no longer among this batch's top 4 by revenue: Deli, Garden",
+    });
+    expect(
+      chooseFeatureCategories(RANKED, 2, { version: 'run-a', categories: ['Wine', 'Dairy'] }),
+    ).toMatchObject({
+      source: 'champion',
+      categories: ['Wine', 'Dairy'],
     });
   });
 });
