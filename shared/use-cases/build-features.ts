@@ -36,6 +36,7 @@ export const SNAPSHOT_OFFSETS_DAYS = [LABEL_WINDOWS.churnDays, LABEL_WINDOWS.val
 /** The stage's queries in the order the run's records list them, whatever order they finish in. */
 const QUERY_ORDER = [
   'top_categories',
+  'send_window',
   'customer_features',
   'training_set',
   'customer_snapshots',
@@ -83,9 +84,18 @@ export async function buildFeatures(
   const small = async (name: string, sql: string): Promise<ResultRow[]> =>
     collect(deps.queries.rows((await run(name, sql)).queryExecutionId));
 
-  const ranked = (await small('top_categories', featureQueries.topCategories(params, RANKED_CATEGORIES)))
+  const [rankedRows, [sendRow]] = await Promise.all([
+    small('top_categories', featureQueries.topCategories(params, RANKED_CATEGORIES)),
+    small('send_window', featureQueries.sendWindow(params)),
+  ]);
+  const ranked = rankedRows
     .map((r) => r.category)
     .filter((c): c is string => typeof c === 'string' && c.length > 0);
+  // Known before the training set's SQL is rendered, it then reads only the months it needs.
+  const sendWindow =
+    sendRow?.first_send && sendRow.last_send
+      ? { first: sendRow.first_send, last: sendRow.last_send }
+      : undefined;
   const champion = await readChampionCard('response', deps.store, deps.lakeBucket, state.batch.partner);
   const categoryChoice = chooseFeatureCategories(
     ranked,
@@ -96,11 +106,11 @@ export async function buildFeatures(
   );
   const { categories } = categoryChoice;
   const snapshotCutOffs = SNAPSHOT_OFFSETS_DAYS.map((days) => isoDateOfDay(dayOfIsoDate(asOf) - days));
-  // The rest depend on the categories only: submitted together, they run side by side on Athena,
-  // and on the local endpoint one query's result upload overlaps the next one's execution.
+  // The rest depend on the categories (and the send window) only: submitted together, they run side by
+  // side on Athena, and on the local endpoint one query's result upload overlaps the next one's run.
   const [scoring, training, snapshots, offers, channels, sendHours, [counts], pairRows] = await Promise.all([
     run('customer_features', featureQueries.customerFeatures(params, categories)),
-    run('training_set', featureQueries.trainingSet(params, categories)),
+    run('training_set', featureQueries.trainingSet(params, categories, sendWindow)),
     run('customer_snapshots', featureQueries.customerSnapshots(params, snapshotCutOffs, categories)),
     small('offer_economics', featureQueries.offerEconomics(params)),
     small('channels', featureQueries.channels(params)),

@@ -22,6 +22,7 @@ export const SQL_FILES = [
   'branch-performance',
   'customer-snapshots',
   'co-purchase',
+  'send-window',
 ] as const;
 export type SqlFile = (typeof SQL_FILES)[number];
 
@@ -165,12 +166,29 @@ export const featureQueries = {
       feature_ctes: featureCtes(p, categories, { date: p.asOf }),
     });
   },
-  trainingSet(params: QueryParameters, categories: readonly string[]): string {
+  /**
+   * Every past contact with its features as of its send date (see training-set.sql). With the
+   * first and last send dates known (`sendWindow()`), the reads of the lines are bounded to the
+   * months between the first one's year and the last one; the rows are the same either way.
+   */
+  trainingSet(
+    params: QueryParameters,
+    categories: readonly string[],
+    sendWindow?: { first: string; last: string },
+  ): string {
     const p = queryParameters.parse(params);
+    const window =
+      sendWindow === undefined
+        ? undefined
+        : z
+            .object({ first: z.iso.date(), last: z.iso.date() })
+            .refine((w) => w.first <= w.last, 'the first send date is after the last')
+            .parse(sendWindow);
+    const dates = window === undefined ? undefined : [window.first, window.last];
     return render(loadSql('training-set'), {
       run_id: p.runId,
       response_window_days: String(p.responseWindowDays),
-      feature_ctes: featureCtes(p, categories, 'spine_pairs'),
+      feature_ctes: featureCtes(p, categories, dates ? { dates, perCustomer: true } : 'spine_pairs'),
     });
   },
   offerEconomics(params: QueryParameters): string {
@@ -187,6 +205,10 @@ export const featureQueries = {
   sendHours(params: QueryParameters): string {
     const p = queryParameters.parse(params);
     return render(loadSql('send-hours'), { run_id: p.runId, as_of: p.asOf });
+  },
+  /** The first and last days contacts were sent on (NULL when there are none). */
+  sendWindow(params: QueryParameters): string {
+    return render(loadSql('send-window'), { run_id: queryParameters.parse(params).runId });
   },
   datasetCounts(params: QueryParameters): string {
     return render(loadSql('dataset-counts'), { run_id: queryParameters.parse(params).runId });

@@ -12,6 +12,11 @@ const QUERIES: Record<string, string> = {
   topCategories: featureQueries.topCategories(PARAMS, 8),
   customerFeatures: featureQueries.customerFeatures(PARAMS, ['Garden', "Kid's Toys"]),
   trainingSet: featureQueries.trainingSet(PARAMS, ['Garden', "Kid's Toys"]),
+  trainingSetInSendWindow: featureQueries.trainingSet(PARAMS, ['Garden'], {
+    first: '2025-09-01',
+    last: '2026-03-01',
+  }),
+  sendWindow: featureQueries.sendWindow(PARAMS),
   offerEconomics: featureQueries.offerEconomics(PARAMS),
   channels: featureQueries.channels(PARAMS),
   sendHours: featureQueries.sendHours(PARAMS),

@@ -138,8 +138,15 @@ describe('month partition pruning', () => {
     const snapshots = featureQueries.customerSnapshots(PARAMS, ['2025-12-01', '2025-09-02'], ['Garden']);
     expect(snapshots).toContain("t.month >= '2024-09' AND t.month <= '2025-12'");
     expect(snapshots).toContain("t.month >= '2025-09'");
-    // Each contact is its own cut-off, unknown when the SQL is rendered: no month bound there.
+    // Each contact is its own cut-off, unknown when the SQL is rendered: no month bound there,
+    // unless the send window is known: then the lines of the months it needs only.
     expect(featureQueries.trainingSet(PARAMS, ['Garden'])).not.toContain('t.month');
+    expect(
+      featureQueries.trainingSet(PARAMS, ['Garden'], { first: '2025-09-02', last: '2025-12-01' }),
+    ).toContain("t.month >= '2024-09' AND t.month <= '2025-12'");
+    expect(() => featureQueries.trainingSet(PARAMS, [], { first: '2025-12-01', last: '2025-09-02' })).toThrow(
+      ZodError,
+    );
   });
 
   it('reads only the months it names: a line filed under another month is not seen', async () => {

@@ -232,6 +232,15 @@ describe('trainingSet: hand-checked rows', () => {
     expect((await lake.rows(trainingSql)).map((r) => r.contact_id)).toEqual(['K1', 'K2', 'K3']);
   });
 
+  it('gives the same rows when its SQL bounds the months by the send window', async () => {
+    const [window] = await lake.rows(featureQueries.sendWindow(PARAMS));
+    const first = String(window?.first_send);
+    const last = String(window?.last_send);
+    expect(first <= last).toBe(true);
+    const bounded = await lake.numericRows(featureQueries.trainingSet(PARAMS, CATEGORIES, { first, last }));
+    expect(bounded).toEqual(await lake.numericRows(trainingSql));
+  });
+
   it('K1: the features of C1 as of the send date, from rows before it only', () => {
     expect(rows.get('K1')).toMatchObject({
       campaign_id: 'CMP1',

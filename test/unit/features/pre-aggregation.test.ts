@@ -64,10 +64,27 @@ function lineLevelCtes(p: QueryParameters, categories: readonly string[]): strin
 
 const CUT_OFFS = ['2025-06-01', '2025-09-17', AS_OF];
 
-/** Each feature query next to the same query over the line-level CTEs, with its row key. */
-function queryPairs(): { name: string; key: string; sql: string; reference: string }[] {
+/**
+ * Each feature query next to the same query over the line-level CTEs, with its row key; the
+ * training set also with the months its reads open bounded by the lake's send window.
+ */
+function queryPairs(sendWindow: {
+  first: string;
+  last: string;
+}): { name: string; key: string; sql: string; reference: string }[] {
   const ctes = lineLevelCtes(PARAMS, CATEGORIES);
+  const trainingReference = render(loadSql('training-set'), {
+    run_id: PARAMS.runId,
+    response_window_days: String(PARAMS.responseWindowDays),
+    feature_ctes: ctes,
+  });
   return [
+    {
+      name: 'trainingSetInSendWindow',
+      key: 'contact_id',
+      sql: featureQueries.trainingSet(PARAMS, CATEGORIES, sendWindow),
+      reference: trainingReference,
+    },
     {
       name: 'customerFeatures',
       key: 'customer_id',
@@ -245,7 +262,9 @@ describe('pre-aggregated features equal the line-level definition', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`on random lake ${seed}: same rows, order, types and values`, async () => {
       await withLake(randomLake(seed), async (lake) => {
-        for (const { name, key, sql, reference } of queryPairs()) {
+        const [window] = await lake.rows(featureQueries.sendWindow(PARAMS));
+        const sendWindow = { first: String(window?.first_send), last: String(window?.last_send) };
+        for (const { name, key, sql, reference } of queryPairs(sendWindow)) {
           expect({ name, types: await lake.types(sql) }).toEqual({
             name,
             types: await lake.types(reference),
