@@ -37,7 +37,7 @@ import { buildFeatures } from '../shared/use-cases/build-features';
  * with one DuckDB `COPY (SELECT … FROM read_csv(…)) TO … (FORMAT PARQUET, PARTITION_BY (month))`
  * per dataset, columns and types from the contracts, laid out as intake lays it out
  * (`curated/{dataset}/run_id={runId}/[month=YYYY-MM/]`); this is timed apart and is NOT the
- * intake stage (which validates every cell and runs at about 120,000 rows/s).
+ * intake stage (which validates every cell; see `npm run bench:intake` for its throughput).
  *
  * The feature build itself runs in a fresh child process, so that its peak RSS is its own: the
  * lake is uploaded to s3rver, the local Athena endpoint (DuckDB) is started over it exactly as
