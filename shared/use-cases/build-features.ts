@@ -6,6 +6,7 @@ import type { ProductPair } from '../domain/cross-sell/product-pairs';
 import { ConfigurationError } from '../domain/errors';
 import { CONTENDER_FACTOR, chooseFeatureCategories } from '../domain/features/feature-categories';
 import { featureQueries, LABEL_WINDOWS, type QueryParameters } from '../domain/features/feature-queries';
+import { RESPONSE_MODEL_NAME } from '../domain/registry/model-card';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { QueryRecord, RunState } from '../domain/runs/run-state';
 import type { StageResult } from '../lambda/pipeline-stage';
@@ -96,7 +97,12 @@ export async function buildFeatures(
     sendRow?.first_send && sendRow.last_send
       ? { first: sendRow.first_send, last: sendRow.last_send }
       : undefined;
-  const champion = await readChampionCard('response', deps.store, deps.lakeBucket, state.batch.partner);
+  const champion = await readChampionCard(
+    RESPONSE_MODEL_NAME,
+    deps.store,
+    deps.lakeBucket,
+    state.batch.partner,
+  );
   const categoryChoice = chooseFeatureCategories(
     ranked,
     FEATURE_CATEGORIES,

@@ -21,6 +21,7 @@ import {
   featureListHash,
   type ModelCard,
   modelVersionPrefix,
+  RESPONSE_MODEL_NAME,
 } from '../domain/registry/model-card';
 import { formatFixed } from '../domain/rounding';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
@@ -64,8 +65,6 @@ export interface ScoreDeps {
   readonly training?: TrainingOverrides;
 }
 
-/** The registry name of the response model. */
-const MODEL_NAME = 'response';
 /** The registry name of a response model trained without a control group; never a champion. */
 const PROPENSITY_MODEL_NAME = 'propensity';
 
@@ -227,7 +226,12 @@ async function selectScoringModel(
 ): Promise<ScoringModel> {
   const { training, actions, holdout } = context;
   const arms = training.arms.length;
-  const { pointer, problem } = await readChampionPointer(MODEL_NAME, deps.store, deps.lakeBucket, partner);
+  const { pointer, problem } = await readChampionPointer(
+    RESPONSE_MODEL_NAME,
+    deps.store,
+    deps.lakeBucket,
+    partner,
+  );
   let champion: (Champion & { evaluation: HoldoutEvaluation }) | undefined;
   let decision: ChampionDecision;
   // A champion over other features is not even loaded: decideChampion hands the title over unmeasured.
@@ -236,7 +240,7 @@ async function selectScoringModel(
     pointer.version !== challenger.version &&
     pointer.featureHash === challenger.featureHash
   ) {
-    const loaded = await loadChampion(MODEL_NAME, deps.store, deps.lakeBucket, pointer, {
+    const loaded = await loadChampion(RESPONSE_MODEL_NAME, deps.store, deps.lakeBucket, pointer, {
       arms: training.arms,
       actions,
       featureCount: training.vector.names.length + 1,
@@ -296,7 +300,12 @@ async function selectWithoutControl(
   },
 ): Promise<ScoringModel & { basis: ResponseBasis }> {
   const { training, actions, holdout, prior } = context;
-  const { pointer, problem } = await readChampionPointer(MODEL_NAME, deps.store, deps.lakeBucket, partner);
+  const { pointer, problem } = await readChampionPointer(
+    RESPONSE_MODEL_NAME,
+    deps.store,
+    deps.lakeBucket,
+    partner,
+  );
   const unmeasured = (why: string | undefined) => {
     const basis = why === undefined ? prior : { ...prior, reason: `${prior.reason}; ${why}` };
     const decision = { promote: false, reason: basis.reason };
@@ -310,7 +319,7 @@ async function selectWithoutControl(
   if (pointer.featureHash !== challenger.featureHash) {
     return unmeasured(`the response champion ${pointer.version} reads other features than this batch has`);
   }
-  const loaded = await loadChampion(MODEL_NAME, deps.store, deps.lakeBucket, pointer, {
+  const loaded = await loadChampion(RESPONSE_MODEL_NAME, deps.store, deps.lakeBucket, pointer, {
     arms: training.arms,
     actions,
     featureCount: training.vector.names.length + 1,
@@ -383,7 +392,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
 
   const actions = scoredActions(training.arms, catalog.offers, training.observedLevels);
   const version = state.runId;
-  const modelName = randomized ? MODEL_NAME : PROPENSITY_MODEL_NAME;
+  const modelName = randomized ? RESPONSE_MODEL_NAME : PROPENSITY_MODEL_NAME;
   const prefix = modelVersionPrefix(modelName, version);
   const inputs = [...training.vector.specs, { name: 'discount_level', transform: 'percent_as_fraction' }];
   const dataWindow: DataWindow = {
@@ -465,9 +474,9 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   // Promoted only once the run has scored with it, so a failed run leaves the registry as it was.
   if (decision.promote) {
     await deps.store.write(
-      { bucket: deps.lakeBucket, key: championPointerKey(MODEL_NAME, state.batch.partner) },
+      { bucket: deps.lakeBucket, key: championPointerKey(RESPONSE_MODEL_NAME, state.batch.partner) },
       JSON.stringify(
-        promotedPointer(MODEL_NAME, pointer, challenger, {
+        promotedPointer(RESPONSE_MODEL_NAME, pointer, challenger, {
           promotedAt: now().toISOString(),
           reason: decision.reason,
         }),

@@ -9,6 +9,9 @@ import { arm, scoredAction } from '../runs/run-state';
  * run-id format keeps free of slashes and dots, so a version never collides with `champion.json`.
  */
 export const modelVersionPrefix = (name: string, version: string): string => `models/${name}/${version}/`;
+/** The registry name of the response model, whose champion the feature store and score stage consult. */
+export const RESPONSE_MODEL_NAME = 'response';
+
 export const championPointerKey = (name: string, partner: string): string =>
   `models/${name}/champions/${partner}.json`;
 
