@@ -56,3 +56,6 @@ export function formatFixed(x: number, digits: number): string {
 }
 
 const ZERO = 48;
+
+/** A metric as JSON keeps it: NaN and infinities (undefined metrics) become null. */
+export const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);

@@ -13,6 +13,7 @@ import {
   writeFeatureCells,
 } from '../../domain/features/feature-vector';
 import { spearman } from '../../domain/model-eval/regression-metrics';
+import { finiteOrNull } from '../../domain/rounding';
 import { runArtifactKeys } from '../../domain/runs/run-artifacts';
 import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
 import { HashSample } from '../../domain/scoring/hash-sample';
@@ -124,8 +125,6 @@ interface Fitted {
   lifetime?: FittedLifetime;
   skipped: CustomerValueOutput['skipped'];
 }
-
-const finiteOrNull = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 /** Runs `train`, turning the domain's refusals into a skip with their reason; other errors propagate. */
 async function orSkip<T>(
