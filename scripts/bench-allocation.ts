@@ -13,18 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { Random } from '../shared/demo/random';
 import { type AllocationProblem, greedyAllocation, solveAllocation } from '../shared/domain/allocation/index';
 import { budgetCurve } from '../shared/domain/planning/budget-curve';
+import { type CampaignShape, campaignShapedProblem } from '../test/support/allocation-instances';
 
-interface Preset {
-  customers: number;
-  /** Every customer gets one option per (channel, offer) pair. */
-  channels: number;
-  offers: number;
-  /**
-   * When set, customers are copies of this many segment profiles, as when scores come from a
-   * segment-level model: option values then tie exactly across many customers.
-   */
-  segments?: number;
-}
+type Preset = Omit<CampaignShape, 'budgetShare'>;
 
 const PRESETS: Record<string, Preset> = {
   '24m': { customers: 1_000_000, channels: 4, offers: 6 },
@@ -33,84 +24,12 @@ const PRESETS: Record<string, Preset> = {
   ties: { customers: 416_667, channels: 4, offers: 6, segments: 200 },
 };
 
-/**
- * A campaign-shaped instance: customers differ in responsiveness, channels in contact cost and
- * reach, offers in lift and discount cost; about a tenth of the options lose money. The budget
- * covers a fifth of what everyone's costliest profitable option would spend; two channels and two
- * offers are capacity-limited.
- */
+/** The budget covers a fifth of what everyone's costliest profitable option would spend. */
 function generate(preset: Preset, seed: number): AllocationProblem {
-  const rand = Random.uniformSource('bench-allocation', seed);
-  const { customers, channels, offers } = preset;
-  const perCustomer = channels * offers;
-  const total = customers * perCustomer;
-  const optionStart = new Int32Array(customers + 1);
-  const value = new Float64Array(total);
-  const cost = new Float64Array(total);
-  const channel = new Int32Array(total);
-  const offer = new Int32Array(total);
-  const contactCost = [0.02, 0.08, 0.01, 0.9, 0.05, 0.3];
-  const reach = [1, 1.6, 0.7, 2.4, 1.2, 1.8];
-  const lift = [1, 1.3, 1.7, 2.2, 2.8, 3.5, 4.1, 5];
-  const discount = [0.5, 1, 2, 3.5, 5, 7, 9, 12];
-  const firstOf = new Map<number, number>();
-  const segmentFirst = (segment: number) => firstOf.get(segment) ?? -1;
-  const profiles = preset.segments ?? customers;
-  let maxSpend = 0;
-  let j = 0;
-  for (let i = 0; i < customers; i++) {
-    // A segment profile is generated once, where its first customer is, and copied after that.
-    const segment = preset.segments ? Math.floor(rand() * profiles) : i;
-    const first = preset.segments ? segmentFirst(segment) : -1;
-    let customerMax = 0;
-    if (first >= 0) {
-      for (let k = 0; k < perCustomer; k++, j++) {
-        value[j] = value[first + k] as number;
-        cost[j] = cost[first + k] as number;
-        channel[j] = channel[first + k] as number;
-        offer[j] = offer[first + k] as number;
-        if ((value[j] as number) > 0 && (cost[j] as number) > customerMax) customerMax = cost[j] as number;
-      }
-    } else {
-      if (preset.segments) firstOf.set(segment, j);
-      const responsiveness = Math.exp(rand() * 2 - 1.5);
-      const margin = 5 + rand() * 30;
-      for (let c = 0; c < channels; c++) {
-        for (let o = 0; o < offers; o++) {
-          const uplift = Math.min(
-            0.9,
-            0.02 * responsiveness * (reach[c] ?? 1) * (lift[o] ?? 1) * (0.5 + rand()),
-          );
-          const spend = (contactCost[c] ?? 0.1) + uplift * (discount[o] ?? 1);
-          value[j] = uplift * margin - spend - 0.3 * rand();
-          cost[j] = spend;
-          channel[j] = c;
-          offer[j] = o;
-          if ((value[j] as number) > 0 && spend > customerMax) customerMax = spend;
-          j++;
-        }
-      }
-    }
-    maxSpend += customerMax;
-    optionStart[i + 1] = j;
-  }
-  const channelCapacity = new Float64Array(channels).fill(Number.POSITIVE_INFINITY);
-  const offerCapacity = new Float64Array(offers).fill(Number.POSITIVE_INFINITY);
-  channelCapacity[1] = Math.floor(customers * 0.15);
-  if (channels > 3) channelCapacity[3] = Math.floor(customers * 0.04);
-  offerCapacity[offers - 1] = Math.floor(customers * 0.05);
-  offerCapacity[0] = Math.floor(customers * 0.2);
-  return {
-    customers,
-    optionStart,
-    value,
-    cost,
-    channel,
-    offer,
-    budget: maxSpend * 0.2,
-    channelCapacity,
-    offerCapacity,
-  };
+  return campaignShapedProblem(Random.uniformSource('bench-allocation', seed), {
+    ...preset,
+    budgetShare: 0.2,
+  });
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

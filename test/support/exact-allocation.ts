@@ -36,8 +36,11 @@ function linear(terms: readonly [number, number][]): string {
     .join(' ');
 }
 
-/** The CPLEX LP text of the problem; column x<k> is option kept[k]. */
-export function allocationLp(problem: AllocationProblem): { lp: string; kept: number[] } {
+/**
+ * The CPLEX LP text of the problem; column x<k> is option kept[k]. `relaxed` drops integrality
+ * (0 <= x <= 1): the LP relaxation, whose optimum the Lagrangian dual's minimum equals.
+ */
+export function allocationLp(problem: AllocationProblem, relaxed = false): { lp: string; kept: number[] } {
   const { optionStart, value, cost, channel, offer } = problem;
   const kept: number[] = [];
   const rows: string[] = [];
@@ -74,8 +77,22 @@ export function allocationLp(problem: AllocationProblem): { lp: string; kept: nu
   const binaries = Array.from({ length: Math.ceil(columns.length / 20) }, (_, b) =>
     columns.slice(b * 20, b * 20 + 20).join(' '),
   );
-  const lp = ['Maximize', ` obj: ${objective}`, 'Subject To', ...rows.map((r) => ` ${r}`), 'Binary'];
-  return { lp: [...lp, ...binaries.map((b) => ` ${b}`), 'End'].join('\n'), kept };
+  const lp = ['Maximize', ` obj: ${objective}`, 'Subject To', ...rows.map((r) => ` ${r}`)];
+  const domain = relaxed
+    ? ['Bounds', ...columns.map((x) => ` ${x} <= 1`)]
+    : ['Binary', ...binaries.map((b) => ` ${b}`)];
+  return { lp: [...lp, ...domain, 'End'].join('\n'), kept };
+}
+
+/** The optimum of the LP relaxation (0 when no option is worth anything). */
+export async function solveRelaxation(problem: AllocationProblem): Promise<number> {
+  const { lp, kept } = allocationLp(problem, true);
+  if (kept.length === 0) return 0;
+  loading ??= highsLoader();
+  const highs = await loading;
+  const solution = highs.solve(lp, { output_flag: false });
+  if (solution.Status !== 'Optimal') throw new Error(`HiGHS ended with status ${solution.Status}`);
+  return solution.ObjectiveValue;
 }
 
 /** Solves the problem to proven optimality (relative and absolute MIP gaps set to zero). */

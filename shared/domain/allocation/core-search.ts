@@ -33,7 +33,7 @@ export interface CoreSearchStats {
 }
 
 /** Options the search may give each core customer, flat, each customer's in penalty order. */
-interface Core {
+export interface Core {
   customers: Int32Array;
   start: Int32Array;
   option: Int32Array;
@@ -43,7 +43,7 @@ interface Core {
 }
 
 /** The prices' dual value, and each customer's best reduced value (0 for nothing) into `best`. */
-function dualAt(pricing: Pricing, best: Float64Array): number {
+export function dualAt(pricing: Pricing, best: Float64Array): number {
   const { problem, prices } = pricing;
   const { optionStart } = problem;
   let total = 0;
@@ -97,7 +97,7 @@ function dominates(problem: AllocationProblem, a: number, b: number): boolean {
  * (nothing counts as an option, with penalty equal to their best reduced value); customers left
  * with one are fixed to it in `fixed`.
  */
-function findCore(
+export function findCore(
   pricing: Pricing,
   best: Float64Array,
   reach: number,
@@ -268,7 +268,7 @@ function twinsOf(problem: AllocationProblem, core: Core): Uint8Array {
  * The limited resources (the budget if finite, then channels and offers with a finite capacity),
  * each with how much a plan may use, its price, and how much each core option uses of it.
  */
-interface Resources {
+export interface Resources {
   count: number;
   /** Index of the budget among them, or -1. */
   budgetAt: number;
@@ -283,7 +283,7 @@ interface Resources {
   use: Float64Array;
 }
 
-function resourcesOf(pricing: Pricing, core: Core): Resources {
+export function resourcesOf(pricing: Pricing, core: Core): Resources {
   const { problem, prices } = pricing;
   const limit: number[] = [];
   const price: number[] = [];
@@ -315,6 +315,19 @@ function resourcesOf(pricing: Pricing, core: Core): Resources {
     });
   });
   return { count, budgetAt, limit: Float64Array.from(limit), price: Float64Array.from(price), use };
+}
+
+/** What `use` takes of each limited resource, in the order of resourcesOf. */
+export function usedOf(problem: AllocationProblem, use: PlanUse): Float64Array {
+  const used: number[] = [];
+  if (Number.isFinite(problem.budget)) used.push(use.spend);
+  problem.channelCapacity.forEach((cap, c) => {
+    if (Number.isFinite(cap)) used.push(use.channel[c] as number);
+  });
+  problem.offerCapacity.forEach((cap, o) => {
+    if (Number.isFinite(cap)) used.push(use.offer[o] as number);
+  });
+  return Float64Array.from(used);
 }
 
 /**
@@ -407,14 +420,7 @@ class BranchAndBound {
     this.penaltyAt = new Float64Array(this.size + 1);
     this.valueAt = new Float64Array(this.size + 1);
     this.pick = new Int32Array(this.size + 1);
-    let r = 0;
-    if (this.resources.budgetAt >= 0) this.usedAt[r++] = base.spend;
-    problem.channelCapacity.forEach((cap, c) => {
-      if (Number.isFinite(cap)) this.usedAt[r++] = base.channel[c] as number;
-    });
-    problem.offerCapacity.forEach((cap, o) => {
-      if (Number.isFinite(cap)) this.usedAt[r++] = base.offer[o] as number;
-    });
+    this.usedAt.set(usedOf(problem, base));
     this.valueAt[0] = base.value;
   }
 

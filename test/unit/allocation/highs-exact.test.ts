@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { type AllocationProblem, solveAllocation } from '../../../shared/domain/allocation/index';
+import {
+  benchShaped,
+  large,
+  plantedTruth,
+  scarce,
+  segmentCopies,
+  small,
+} from '../../support/allocation-instances';
 import { solveExactly } from '../../support/exact-allocation';
 import {
   bruteForce,
   expectFeasible,
   makeProblem,
   mulberry32,
-  type OptionSpec,
   randomProblem,
   resultOfChoice,
 } from './fixtures';
@@ -16,112 +23,27 @@ import {
  *
  * The Lagrangian plan alone loses a fraction of one customer's value (repair rounds the few
  * customers tied at the binding constraints): up to 0.7% where the optimum serves a few dozen
- * customers, several percent where it serves under ten. Small problems now also get pairwise
- * exchanges and an exact search over the marginal customers (see solver.ts) and mostly land on
- * the optimum. Measured with these generators on more seeds than run here, gap to HiGHS:
- * - 40-300 customers, tight (`small`, 200 instances): worst 0.0036%, mean 0.0000%, 199 exact
- *   (before: worst 0.69%, 22 over 0.1%); the 30 run here are all exact (before: worst 0.39%,
- *   5 over); another seed's 200: worst 0.0050%, 196 exact (before: worst 1.5%, 13 over);
- * - 40-300 customers serving few (`scarce`, 200 instances, median 42 served, 36 under ten):
- *   worst 0.0012%, 199 exact (before: worst 4.6%, 57 over); the 20 run here are all exact;
- * - 5-40 customers, 200 instances: all exact (before: worst 11.8%, 39 over);
- * - 500-800 customers (`large`, 60 instances): worst 0.0081%, mean 0.0010% (before: 0.022%);
- * - 1,000-3,000 customers, 20 instances: worst 0.0048% (before: 0.050%).
+ * customers, several percent where it serves under ten. Small problems still short of the
+ * tolerance get more (see solver.ts): pair moves of the dual, a restart from the smoothed dual
+ * (the LP relaxation's prices, where coordinate descent stalls on a kink), pairwise exchanges, a
+ * depth-first search over the marginal customers and, when that cannot finish, a dynamic programme
+ * over them. Measured with `npm run eval:solver` (more instances than run here), gap to HiGHS:
+ * - 40-300 customers, tight (200 instances): worst 0.0036%, 198 exact; serving few (200): worst
+ *   0.0012%, 199 exact; 5-40 customers (200): all exact; 500-800 customers (60): worst 0.0081%;
+ *   1,000-3,000 customers (20): worst 0.0048%;
+ * - 100-500 customers x 24 options shaped like scripts/bench-allocation.ts (200): worst 0.0096%,
+ *   none over 0.1% (before the smoothed dual and the programme, on an earlier draw of the same
+ *   family: one in 60 over, worst 0.22%);
+ * - the same with customers copied from 5-45 segment profiles (120): mean 0.006%, two over 0.1%
+ *   (worst 0.40%, 375 customers from 8 profiles, where both the search and the programme give
+ *   up); before: three in 20 over, worst 1.0%, with coordinate descent stalled 0.6% above the LP;
+ * - the scorecard's problems of planted worlds (100): worst 0.0030%, 97 exact;
+ * - 100-400 customers sampled from the demo world's true probabilities (300): worst 0.077%, 295
+ *   exact, none over.
  * Problems whose certificate is already within the solver's tolerance (1e-4) skip the extra
- * steps, hence the small non-zero gaps. Not asserted, because not yet within 0.1% everywhere:
- * 100-500 customers with 24 options each as scripts/bench-allocation.ts generates them (60
- * instances): worst 0.22%, mean 0.007%, one over (before: worst 1.3%, 16 over); the same with
- * customers copied from 5-45 segment profiles (20 instances): worst 1.0%, mean 0.12%, three over
- * (before: worst 6.4%, mean 2.0%, 17 over), where the dual search stalls above the LP bound.
+ * steps, hence the small non-zero gaps.
  */
 const MAX_GAP = 0.001;
-
-interface Shares {
-  /** Budget as a share of the unconstrained optimum's spend (everyone gets their best option). */
-  budget: [number, number];
-  /** A finite capacity as a share of the customers. */
-  capacity: [number, number];
-  /** Chance that the budget is unlimited; each capacity is unlimited half the time. */
-  unlimitedBudget: number;
-}
-
-const between = (rand: () => number, [lo, hi]: [number, number]) => lo + rand() * (hi - lo);
-
-/**
- * A campaign-shaped instance: 2-8 (channel, offer) options per customer, value = uplift x margin -
- * contact and discount cost (some negative); budget and capacities as `shares` says.
- */
-function campaignProblem(rand: () => number, customers: number, shares: Shares): AllocationProblem {
-  const channels = 1 + Math.floor(rand() * 4);
-  const offers = 1 + Math.floor(rand() * 5);
-  const contactCost = Array.from({ length: channels }, () => 0.01 + rand() * 0.8);
-  const reach = Array.from({ length: channels }, () => 0.6 + rand() * 1.8);
-  const lift = Array.from({ length: offers }, () => 1 + rand() * 4);
-  const discount = Array.from({ length: offers }, () => 0.5 + rand() * 10);
-  const lists: OptionSpec[][] = [];
-  let freeSpend = 0;
-  for (let i = 0; i < customers; i++) {
-    const responsiveness = Math.exp(rand() * 2 - 1.5);
-    const margin = 5 + rand() * 30;
-    const count = 2 + Math.floor(rand() * 7);
-    const options: OptionSpec[] = [];
-    let best = { value: 0, cost: 0 };
-    for (let k = 0; k < count; k++) {
-      const ch = Math.floor(rand() * channels);
-      const of = Math.floor(rand() * offers);
-      const uplift = Math.min(
-        0.9,
-        0.05 * responsiveness * (reach[ch] ?? 1) * (lift[of] ?? 1) * (0.5 + rand()),
-      );
-      const cost = (contactCost[ch] ?? 0) + uplift * (discount[of] ?? 0);
-      const value = uplift * margin - cost;
-      options.push({ value, cost, channel: ch, offer: of });
-      if (value > best.value) best = { value, cost };
-    }
-    freeSpend += best.cost;
-    lists.push(options);
-  }
-  const capacity = () =>
-    rand() < 0.5 ? Number.POSITIVE_INFINITY : Math.ceil(customers * between(rand, shares.capacity));
-  const budget =
-    rand() < shares.unlimitedBudget ? Number.POSITIVE_INFINITY : freeSpend * between(rand, shares.budget);
-  return makeProblem(
-    lists,
-    budget,
-    Array.from({ length: channels }, capacity),
-    Array.from({ length: offers }, capacity),
-  );
-}
-
-/**
- * Instance t of a seeded family: even t from the campaign generator, odd t from the fixtures'
- * randomProblem (0-8 options, values -3..9, capacities sometimes 0 or binding).
- */
-function instance(
-  seed: number,
-  t: number,
-  [least, most]: [number, number],
-  shares: Shares,
-): { problem: AllocationProblem; shape: string } {
-  const rand = mulberry32(seed + t);
-  const customers = least + Math.floor(rand() * (most - least + 1));
-  if (t % 2 === 0)
-    return { problem: campaignProblem(rand, customers, shares), shape: `campaign #${t} n=${customers}` };
-  const channels = 1 + Math.floor(rand() * 4);
-  const offers = 1 + Math.floor(rand() * 4);
-  const problem = randomProblem(rand, customers, 8, channels, offers);
-  return { problem, shape: `random #${t} n=${customers} ch=${channels} of=${offers}` };
-}
-
-/** Budgets of 10-80% (or none), capacities of 5-55%: binding hard, sometimes leaving a handful served. */
-const TIGHT: Shares = { budget: [0.1, 0.8], capacity: [0.05, 0.55], unlimitedBudget: 0.15 };
-/** Budgets of 50-95%, capacities of 30-80%: binding, with hundreds of customers served. */
-const ROOMY: Shares = { budget: [0.5, 0.95], capacity: [0.3, 0.8], unlimitedBudget: 0 };
-/** Budgets of 2-30% (or none), capacities of 1-10%: the optimum serves a handful to a few dozen. */
-const SCARCE: Shares = { budget: [0.02, 0.3], capacity: [0.01, 0.1], unlimitedBudget: 0.1 };
-const small = (t: number) => instance(7_000, t, [40, 300], TIGHT);
-const scarce = (t: number) => instance(27_000, t, [40, 300], SCARCE);
-const large = (t: number) => instance(8_000, t, [500, 800], ROOMY);
 
 function served(choice: Int32Array): number {
   return choice.reduce((count, j) => count + (j === -1 ? 0 : 1), 0);
@@ -174,6 +96,26 @@ describe('solveAllocation against the exact MILP optimum (HiGHS)', () => {
     const measured: Measured[] = [];
     for (let t = 0; t < 12; t++) measured.push(await measure(large(t)));
     console.log(summary('500-800 customers, hundreds served', measured));
+  });
+
+  it('is within 0.1% of the optimum on 12 instances of 100-500 customers x 24 options', async () => {
+    const measured: Measured[] = [];
+    for (let t = 0; t < 12; t++) measured.push(await measure(benchShaped(t)));
+    console.log(summary('100-500 customers x 24 options', measured));
+  });
+
+  it('is within 0.1% of the optimum where customers are copies of a few segment profiles', async () => {
+    const measured: Measured[] = [];
+    for (let t = 0; t < 8; t++) {
+      measured.push(await measure(segmentCopies(t)));
+    }
+    console.log(summary('24 options, segment copies', measured));
+  });
+
+  it("is within 0.1% of the optimum on the scorecard's true-profit problems of planted worlds", async () => {
+    const measured: Measured[] = [];
+    for (let t = 0; t < 16; t++) measured.push(await measure(plantedTruth(t)));
+    console.log(summary('planted worlds', measured));
   });
 
   it('gets a feasible plan from HiGHS whose value is its objective, and the brute-force optimum on tiny ones', async () => {
