@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type AllocationProblem, solveAllocation } from '../../../shared/domain/allocation/index';
 import {
   benchShaped,
+  type Instance,
   large,
   plantedTruth,
   scarce,
@@ -79,43 +80,36 @@ function summary(label: string, measured: readonly Measured[]): string {
   );
 }
 
+/** Measures instances 0..count-1 of a family (each asserted by measure) and logs the summary. */
+async function measureFamily(label: string, family: (t: number) => Instance, count: number): Promise<void> {
+  const measured: Measured[] = [];
+  for (let t = 0; t < count; t++) measured.push(await measure(family(t)));
+  console.log(summary(label, measured));
+}
+
 describe('solveAllocation against the exact MILP optimum (HiGHS)', () => {
   it('is feasible, bracketed by the optimum and within 0.1% of it on 30 tight instances of 40-300 customers', async () => {
-    const measured: Measured[] = [];
-    for (let t = 0; t < 30; t++) measured.push(await measure(small(t)));
-    console.log(summary('40-300 customers, tight', measured));
+    await measureFamily('40-300 customers, tight', small, 30);
   });
 
   it('is within 0.1% of the optimum on 20 instances of 40-300 customers that serve few', async () => {
-    const measured: Measured[] = [];
-    for (let t = 0; t < 20; t++) measured.push(await measure(scarce(t)));
-    console.log(summary('40-300 customers, few served', measured));
+    await measureFamily('40-300 customers, few served', scarce, 20);
   });
 
   it('is within 0.1% of the optimum on 12 instances of 500-800 customers that serve hundreds', async () => {
-    const measured: Measured[] = [];
-    for (let t = 0; t < 12; t++) measured.push(await measure(large(t)));
-    console.log(summary('500-800 customers, hundreds served', measured));
+    await measureFamily('500-800 customers, hundreds served', large, 12);
   });
 
   it('is within 0.1% of the optimum on 12 instances of 100-500 customers x 24 options', async () => {
-    const measured: Measured[] = [];
-    for (let t = 0; t < 12; t++) measured.push(await measure(benchShaped(t)));
-    console.log(summary('100-500 customers x 24 options', measured));
+    await measureFamily('100-500 customers x 24 options', benchShaped, 12);
   });
 
   it('is within 0.1% of the optimum where customers are copies of a few segment profiles', async () => {
-    const measured: Measured[] = [];
-    for (let t = 0; t < 8; t++) {
-      measured.push(await measure(segmentCopies(t)));
-    }
-    console.log(summary('24 options, segment copies', measured));
+    await measureFamily('24 options, segment copies', segmentCopies, 8);
   });
 
   it("is within 0.1% of the optimum on the scorecard's true-profit problems of planted worlds", async () => {
-    const measured: Measured[] = [];
-    for (let t = 0; t < 16; t++) measured.push(await measure(plantedTruth(t)));
-    console.log(summary('planted worlds', measured));
+    await measureFamily('planted worlds', plantedTruth, 16);
   });
 
   it('gets a feasible plan from HiGHS whose value is its objective, and the brute-force optimum on tiny ones', async () => {
