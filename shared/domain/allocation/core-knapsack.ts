@@ -5,28 +5,26 @@ import type { AllocationProblem } from './problem';
 import { sortByKey } from './sort';
 
 /**
- * An exact dynamic programme over the core for the common case where, inside the core, at most
- * one limited resource can bind: usually the budget, when the capacities have room.
+ * An exact dynamic programme over the core, for when the depth-first search (core-search.ts)
+ * cannot finish: typically a tight budget whose LP bound sits well above the optimum, so that the
+ * core is wide and the search wanders through near-ties.
  *
- * The core (see core-search.ts) holds every plan better than the incumbent. When only one
- * resource can run out there, a plan is a path through the core customers carrying (use of that
- * resource, value), and a partial plan that uses more and is worth no more than another can be
- * dropped (Nemhauser-Ullmann's Pareto sets). A partial plan is also dropped when a Lagrangian
- * bound on what the rest can add, at a few scalings of the resource's price, cannot lift it past
- * the incumbent. Where the depth-first search wanders through near-ties of a tight budget, these
- * sets stay small: a few thousand partial plans per customer.
- *
- * Budget-only problems whose optimum serves few customers have LP bounds well above the optimum,
- * so the core is wide, and this is what closes them.
+ * The core holds every plan better than the incumbent. A plan is a path through the core
+ * customers carrying (use of the main resource, uses of the tracked capacities, value); of two
+ * partial plans with the same capacity uses, the one that uses more of the main resource and is
+ * worth no more is dropped (Nemhauser-Ullmann's Pareto sets). A partial plan is also dropped when
+ * a Lagrangian bound on what the rest can add, at a few scalings of the prices, cannot lift it
+ * past the incumbent. Capacities are tracked only once a best plan overruns them (see
+ * knapsackCore), so where the budget alone binds, the sets are one-dimensional.
  */
 
-/** Scalings of the resource's price at which partial plans are bounded. */
+/** Scalings of the prices at which partial plans are bounded. */
 const BOUND_SCALES = [0, 0.5, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 2, 3];
 
 export interface KnapsackOutcome {
   /** The best plan over the core, when better than the incumbent (written into `plan`). */
   use: PlanUse;
-  /** False when the core has more than one resource that can bind or too many partial plans. */
+  /** False when the partial plans outgrew the limits: the plan is then not proven optimal. */
   complete: boolean;
 }
 

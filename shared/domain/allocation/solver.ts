@@ -24,11 +24,12 @@ const SMALL_OPTIONS = 100_000;
 /** Pair rounds of the dual tried once coordinate descent stalls short of the tolerance. */
 const PAIR_ROUNDS = 10;
 const EXCHANGE_PASSES = 50;
-/** Options the core search tries at most: a few hundred milliseconds on a 100,000-option problem. */
+/** Options the core search tries at most: about 0.1-0.2 s where it cannot finish. */
 const SEARCH_NODES = 1_000_000;
 /**
- * The core's dynamic programme gives up, leaving the core to the search, past this many partial
- * plans after one customer or this many tried in all.
+ * The core's dynamic programme, run when the search could not finish, gives up past this many
+ * partial plans after one customer or this many tried in all: up to about 3 s on the 100-500
+ * customer x 24 option instances of `npm run eval:solver`, 0.03-0.3 s on average.
  */
 const KNAPSACK_LIMITS = { maxStates: 200_000, maxCandidates: 8_000_000 };
 
