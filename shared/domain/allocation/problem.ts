@@ -63,6 +63,13 @@ export interface SolveOptions {
   tolerance?: number;
   /** Most outer rounds of the dual search (default 30). */
   maxIterations?: number;
+  /**
+   * Whether a small problem still short of the tolerance gets the exact search over its marginal
+   * customers (default true). That search can take seconds on hard instances; a caller solving
+   * many related problems, such as the budget curve's points, may settle for the repaired and
+   * exchanged plan, whose gap its certificate still states.
+   */
+  exactSearch?: boolean;
 }
 
 /** A problem that cannot be solved as given; the message names the array and index at fault. */

@@ -144,13 +144,16 @@ export function solveAllocation(problem: AllocationProblem, options: SolveOption
   let best = incumbent.use as PlanUse;
   if (settings.small && incumbent.short(dual.bound, settings.tolerance)) {
     const exchanged = exchangePairs(dual.pricing, incumbent.plan, best, EXCHANGE_PASSES);
-    const searched = searchCore(dual.pricing, incumbent.plan, exchanged, SEARCH_NODES);
-    // A search that could not finish leaves the core to the dynamic programme, which can.
-    if (!searched.stats.complete) {
-      searched.use = knapsackCore(dual.pricing, incumbent.plan, searched.use, KNAPSACK_LIMITS).use;
+    let searched = exchanged;
+    if (options.exactSearch ?? true) {
+      const search = searchCore(dual.pricing, incumbent.plan, exchanged, SEARCH_NODES);
+      // A search that could not finish leaves the core to the dynamic programme, which can.
+      searched = search.stats.complete
+        ? search.use
+        : knapsackCore(dual.pricing, incumbent.plan, search.use, KNAPSACK_LIMITS).use;
     }
-    if (searched.use.value > best.value) incumbent.prices = copyPrices(dual.prices);
-    best = searched.use;
+    if (searched.value > best.value) incumbent.prices = copyPrices(dual.prices);
+    best = searched;
   }
   setPrices(dual.pricing, incumbent.prices ?? dual.prices);
   return buildResult(dual.pricing, incumbent.plan, best, dual.bound, rounds);
