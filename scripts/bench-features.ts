@@ -253,7 +253,8 @@ async function featurePhase(lakeDir: string, workDir: string, asOf: string): Pro
 
     const { output } = result;
     console.log(
-      `feature build: ${thousands(output.customers)} customers scored, ${thousands(output.trainingRows)} training rows, ` +
+      `feature build: ${thousands(output.customers)} customers scored, ${thousands(output.trainingRows)} training rows ` +
+        `(the contacts of a sample of customers, of ${thousands(result.counts?.contacts ?? 0)}), ` +
         `${output.queries.length} queries in ${secs(ms)} (target 60 s); all but the first submitted together, ` +
         'run one at a time by the local endpoint, each result uploaded while the next runs',
     );

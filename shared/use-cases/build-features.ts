@@ -179,7 +179,8 @@ export async function buildFeatures(
   );
 
   const customers = num(counts?.customers);
-  const trainingRows = num(counts?.contacts);
+  const contacts = num(counts?.contacts);
+  const trainingRows = num(counts?.training_contacts);
   return {
     output: {
       scoringFeatures: scoring.result,
@@ -197,6 +198,7 @@ export async function buildFeatures(
     },
     counts: {
       customers,
+      contacts,
       trainingRows,
       queries: queries.length,
       bytesScanned: queries.reduce((s, r) => s + r.bytesScanned, 0),

@@ -23,6 +23,7 @@ export const SQL_FILES = [
   'customer-snapshots',
   'co-purchase',
   'send-window',
+  'training-sample',
 ] as const;
 export type SqlFile = (typeof SQL_FILES)[number];
 
@@ -147,6 +148,22 @@ function featureCtes(p: QueryParameters, categories: readonly string[], cutOffs:
  */
 export const SNAPSHOT_CUSTOMERS = 50_000;
 
+/**
+ * Contacts the response model learns from, about at most: a larger history is sampled by customer
+ * (training-sample.sql). Its training time grows with its rows (about 100 s for 300,000 contacts
+ * on two cores, `npm run bench:scoring`), and a million customers' history of 1.8 million
+ * contacts would take most of a Lambda's 15 minutes; the features of contacts no model reads
+ * would be most of the feature build.
+ */
+export const TRAINING_CONTACTS = 300_000;
+
+function trainingSample(runId: string, sampleContacts: number): string {
+  return render(loadSql('training-sample'), {
+    run_id: runId,
+    sample_contacts: String(z.number().int().min(1).parse(sampleContacts)),
+  });
+}
+
 /** The SQL of each feature-stage query for one run. */
 export const featureQueries = {
   topCategories(params: QueryParameters, limit: number): string {
@@ -167,7 +184,8 @@ export const featureQueries = {
     });
   },
   /**
-   * Every past contact with its features as of its send date (see training-set.sql). With the
+   * The past contacts of a sample of customers, about `sampleContacts` of them (every contact in a
+   * smaller history), each with its features as of its send date (see training-set.sql). With the
    * first and last send dates known (`sendWindow()`), the reads of the lines are bounded to the
    * months between the first one's year and the last one; the rows are the same either way.
    */
@@ -175,6 +193,7 @@ export const featureQueries = {
     params: QueryParameters,
     categories: readonly string[],
     sendWindow?: { first: string; last: string },
+    sampleContacts: number = TRAINING_CONTACTS,
   ): string {
     const p = queryParameters.parse(params);
     const window =
@@ -188,6 +207,7 @@ export const featureQueries = {
     return render(loadSql('training-set'), {
       run_id: p.runId,
       response_window_days: String(p.responseWindowDays),
+      training_sample: trainingSample(p.runId, sampleContacts),
       feature_ctes: featureCtes(p, categories, dates ? { dates, perCustomer: true } : 'spine_pairs'),
     });
   },
@@ -210,8 +230,13 @@ export const featureQueries = {
   sendWindow(params: QueryParameters): string {
     return render(loadSql('send-window'), { run_id: queryParameters.parse(params).runId });
   },
-  datasetCounts(params: QueryParameters): string {
-    return render(loadSql('dataset-counts'), { run_id: queryParameters.parse(params).runId });
+  /** Customers, contacts, and the contacts the training set samples (see trainingSet). */
+  datasetCounts(params: QueryParameters, sampleContacts: number = TRAINING_CONTACTS): string {
+    const p = queryParameters.parse(params);
+    return render(loadSql('dataset-counts'), {
+      run_id: p.runId,
+      training_sample: trainingSample(p.runId, sampleContacts),
+    });
   },
   /**
    * Features and labels at each cut-off, stacked (see customer-snapshots.sql), of every customer

@@ -9,6 +9,7 @@ import {
   handCheckedLake,
   type Lake,
   type LakeData,
+  OTHER_RUN,
   openLake,
   PARAMS,
   txn,
@@ -387,8 +388,71 @@ describe('offerEconomics, channels and datasetCounts', () => {
 
   it('counts the customers and contacts of the run', async () => {
     expect(await lake.numericRows(featureQueries.datasetCounts(PARAMS))).toEqual([
-      { customers: 3, contacts: 3 },
+      { customers: 3, contacts: 3, training_contacts: 3 },
     ]);
+  });
+});
+
+describe('trainingSet: a sample of customers when the history is larger than the model needs', () => {
+  // Ten contacted customers, C01 with 1 contact, C02 with 2, C03 with 3, C04 with 1 …: 19 in all,
+  // plus a customer of another run whose contacts count for nothing.
+  const ids = Array.from({ length: 10 }, (_, i) => `C${String(i + 1).padStart(2, '0')}`);
+  const data = {
+    customers: [...ids, 'C99'].map((customer_id) => ({
+      customer_id,
+      signup_date: '2025-01-01',
+      region: 'North',
+    })),
+    transactions: ids.map((id, i) =>
+      txn(`L${i}`, `T${i}`, id, '2025-12-01 10:00:00', 'P1', 1, 10, null, 'online'),
+    ),
+    contacts: [
+      ...ids.flatMap((id, i) =>
+        Array.from({ length: (i % 3) + 1 }, (_, n) =>
+          contact(`K${id}-${n}`, 'CMP1', id, 'O1', 'email', `2026-01-${10 + n} 09:00:00`, 'treatment', 10),
+        ),
+      ),
+      ...Array.from({ length: 30 }, (_, n) => ({
+        ...contact(`X${n}`, 'CMP0', 'C99', 'O1', 'email', '2026-01-10 09:00:00', 'treatment', 10),
+        run_id: OTHER_RUN,
+      })),
+    ],
+  };
+  const allContacts = 19;
+  const sampled = (sample: number) => featureQueries.trainingSet(PARAMS, CATEGORIES, undefined, sample);
+  const customersOf = (rows: Record<string, unknown>[]) => [...new Set(rows.map((r) => r.customer_id))];
+
+  it('keeps every contact while the history is no larger than the sample', async () => {
+    await withLake(data, async (lake) => {
+      const rows = await lake.rows(sampled(allContacts));
+      expect(rows).toHaveLength(allContacts);
+      expect(await lake.numericRows(featureQueries.datasetCounts(PARAMS, allContacts))).toEqual([
+        { customers: 11, contacts: allContacts, training_contacts: allContacts },
+      ]);
+    });
+  });
+
+  it('otherwise keeps every contact of every k-th contacted customer by id, and counts them', async () => {
+    await withLake(data, async (lake) => {
+      // 19 contacts for about 7: every third customer, C01, C04, C07 and C10, with 1 + 1 + 1 + 1 contacts.
+      const rows = await lake.numericRows(sampled(7));
+      expect(customersOf(rows)).toEqual(['C01', 'C04', 'C07', 'C10']);
+      expect(rows.map((r) => r.contact_id)).toEqual(['KC01-0', 'KC04-0', 'KC07-0', 'KC10-0']);
+      // Every second customer: C01, C03 (3 contacts), C05 (2), C07, C09 (3).
+      const half = await lake.numericRows(sampled(10));
+      expect(customersOf(half)).toEqual(['C01', 'C03', 'C05', 'C07', 'C09']);
+      expect(half).toHaveLength(10);
+      expect(await lake.numericRows(featureQueries.datasetCounts(PARAMS, 10))).toEqual([
+        { customers: 11, contacts: allContacts, training_contacts: 10 },
+      ]);
+      // A sampled contact's row is its row in the whole training set, but for the high-value flag,
+      // which ranks the customers of the same cut-off among those the training set holds.
+      const whole = byId(await lake.numericRows(sampled(allContacts)), 'contact_id');
+      for (const { is_high_value: _sampledFlag, ...row } of half) {
+        const { is_high_value: _flag, ...full } = whole.get(row.contact_id) ?? {};
+        expect(row).toEqual(full);
+      }
+    });
   });
 });
 
@@ -452,6 +516,7 @@ describe('result types', () => {
     expect(await lake.types(featureQueries.datasetCounts(PARAMS))).toEqual({
       customers: 'BIGINT',
       contacts: 'BIGINT',
+      training_contacts: 'BIGINT',
     });
     expect(await lake.types(featureQueries.topCategories(PARAMS, 8))).toEqual({
       category: 'VARCHAR',

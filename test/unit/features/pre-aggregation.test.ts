@@ -6,6 +6,7 @@ import {
   LABEL_WINDOWS,
   loadSql,
   type QueryParameters,
+  TRAINING_CONTACTS,
 } from '#shared/domain/features/feature-queries';
 import {
   AS_OF,
@@ -76,6 +77,10 @@ function queryPairs(sendWindow: {
   const trainingReference = render(loadSql('training-set'), {
     run_id: PARAMS.runId,
     response_window_days: String(PARAMS.responseWindowDays),
+    training_sample: render(loadSql('training-sample'), {
+      run_id: PARAMS.runId,
+      sample_contacts: String(TRAINING_CONTACTS),
+    }),
     feature_ctes: ctes,
   });
   return [
@@ -99,11 +104,7 @@ function queryPairs(sendWindow: {
       name: 'trainingSet',
       key: 'contact_id',
       sql: featureQueries.trainingSet(PARAMS, CATEGORIES),
-      reference: render(loadSql('training-set'), {
-        run_id: PARAMS.runId,
-        response_window_days: String(PARAMS.responseWindowDays),
-        feature_ctes: ctes,
-      }),
+      reference: trainingReference,
     },
     {
       name: 'customerSnapshots',

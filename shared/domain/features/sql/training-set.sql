@@ -1,8 +1,12 @@
--- Training set: every past contact (treated or held out) with the customer's features as of the
--- day it was sent, and whether the customer converted within the response window after it.
-WITH spine AS (
+-- Training set: the past contacts (treated or held out) with the customer's features as of the
+-- day each was sent, and whether the customer converted within the response window after it.
+-- The contacts are those of a sample of the customers (training-sample.sql) when the history
+-- is larger than the response model needs.
+WITH {{training_sample}},
+spine AS (
   SELECT k.contact_id AS spine_id, k.customer_id, CAST(k.sent_at AS DATE) AS as_of
   FROM contacts k
+  JOIN training_customers s ON s.customer_id = k.customer_id
   WHERE k.run_id = '{{run_id}}'
 ),
 {{feature_ctes}}
