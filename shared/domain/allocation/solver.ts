@@ -126,13 +126,10 @@ export function solveAllocation(problem: AllocationProblem, options: SolveOption
   const incumbent = new Incumbent(problem.customers);
   let dual = new LagrangianDual(problem, estimatePrices(problem), precision);
   let rounds = descend(dual, incumbent, settings);
+  // A descent that spent every round (identical customers can keep the line searches busy to the
+  // end) still gets the smoothed prices and their plan: rounds left or not, only the rounds are capped.
   const roundsLeft = settings.maxIterations - rounds;
-  if (
-    settings.small &&
-    dual.constrained &&
-    roundsLeft > 0 &&
-    incumbent.short(dual.bound, settings.tolerance)
-  ) {
+  if (settings.small && dual.constrained && incumbent.short(dual.bound, settings.tolerance)) {
     const smoothed = smoothedPrices(problem);
     const restarted = new LagrangianDual(problem, smoothed.prices, precision);
     incumbent.offer(restarted, smoothed.rounded);
