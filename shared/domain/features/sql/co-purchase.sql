@@ -11,7 +11,9 @@ WITH baskets AS (
     AND t.ts >= CAST(DATE '{{year_from}}' AS TIMESTAMP) AND t.ts < CAST(DATE '{{as_of}}' AS TIMESTAMP)
 ),
 receipts AS (
-  SELECT COUNT(DISTINCT transaction_id) AS n FROM baskets
+  -- Grouped rather than COUNT(DISTINCT …): DuckDB counts a distinct aggregate without groups on
+  -- one thread, 2-3 s of the local feature build at a million customers.
+  SELECT COUNT(*) AS n FROM (SELECT transaction_id FROM baskets GROUP BY transaction_id) r
 ),
 product_baskets AS (
   SELECT product_id, COUNT(*) AS baskets FROM baskets GROUP BY product_id
