@@ -64,8 +64,9 @@ export class RewardScale {
 
 /**
  * The randomized history as logged decisions for off-policy evaluation: every past contact and
- * control of a customer who is in this run, with the reward it realised and what `policy` would
- * have done for that customer.
+ * control in the training set (the whole history, or in one of more than 300,000 contacts those of
+ * its sample of customers) of a customer who is in this run, with the reward it realised and what
+ * `policy` would have done for that customer.
  *
  * @returns the decisions under the plan, the same under no contact at all (the baseline the plan's
  *   increment is measured from), and how many history rows were left out because their customer is
