@@ -22,7 +22,8 @@ export interface TopValues {
 
 export class CappedCounter {
   private total = 0;
-  private readonly counts = new Map<string, number>();
+  // A box per value: a repeat is one map lookup, where a number would take a get and a set.
+  private readonly counts = new Map<string, { n: number }>();
   private passed = false;
   /** Some value was seen more than once. */
   private repeated = false;
@@ -74,10 +75,10 @@ export class CappedCounter {
     const counts = this.counts;
     const seen = counts.get(value);
     if (seen !== undefined) {
-      counts.set(value, seen + n);
+      seen.n += n;
       this.repeated = true;
     } else if (counts.size < this.cap) {
-      counts.set(value, n);
+      counts.set(value, { n });
       if (n > 1) this.repeated = true;
     } else if (!this.passed) {
       this.passed = true;
@@ -93,7 +94,8 @@ export class CappedCounter {
   top(k: number): TopValues {
     this.endRun();
     const entries: ValueCount[] = [];
-    for (const [value, count] of this.counts) if (!this.passed || count > 1) entries.push({ value, count });
+    for (const [value, { n: count }] of this.counts)
+      if (!this.passed || count > 1) entries.push({ value, count });
     entries.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
     return { top: entries.slice(0, Math.max(0, k)), exact: !this.passed };
   }
