@@ -17,6 +17,7 @@ import { DEMO_USERS, LocalCognito } from './cognito';
 import { startDynamoDbLocal } from './dynamodb';
 import { matchesPattern } from './event-pattern';
 import { LOCAL_REGION, LocalLambdaRuntime } from './lambda-runtime';
+import { enforceConditionalWrites } from './s3-conditional-writes';
 import { type S3rverRecord, toEventBridgeObjectCreated } from './s3-events';
 import { startLocalSecretsManager } from './secrets-manager';
 import { LocalExecutions } from './stepfunctions/local-executions';
@@ -85,6 +86,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         { name: LOCAL_RESOURCES.athenaResultsBucket, configs: [] },
       ],
     });
+    enforceConditionalWrites(s3rver);
     const { port: s3Port } = await s3rver.run();
     stops.push(() => s3rver.close());
     const s3Endpoint = `http://127.0.0.1:${s3Port}`;

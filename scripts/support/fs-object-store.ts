@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, open, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -9,6 +10,7 @@ import {
   ObjectNotFoundError,
   type ObjectStore,
   type ObjectWriter,
+  type TaggedText,
   type VersionedRef,
 } from '../../shared/ports/object-store';
 
@@ -67,6 +69,30 @@ export class FsObjectStore implements ObjectStore {
   public async write(ref: S3Ref, body: string | Uint8Array, _contentType: string): Promise<void> {
     mkdirSync(dirname(this.path(ref)), { recursive: true });
     writeFileSync(this.path(ref), body);
+  }
+
+  /** Tags are the MD5 of the bytes, quoted, as S3's ETag of a single-part upload. */
+  public async readTagged(ref: S3Ref): Promise<TaggedText | undefined> {
+    try {
+      const bytes = await readFile(this.path(ref));
+      return { text: bytes.toString('utf8'), etag: `"${createHash('md5').update(bytes).digest('hex')}"` };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  /** Checked, then written: not atomic across processes, which a benchmark's one process never needs. */
+  public async writeIfUnchanged(
+    ref: S3Ref,
+    body: string,
+    contentType: string,
+    etag: string | null,
+  ): Promise<boolean> {
+    const current = await this.readTagged(ref);
+    if (etag === null ? current !== undefined : current?.etag !== etag) return false;
+    await this.write(ref, body, contentType);
+    return true;
   }
 
   public openWriter(ref: S3Ref, _contentType: string): ObjectWriter {

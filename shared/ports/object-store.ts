@@ -36,6 +36,12 @@ export interface ObjectWriter {
   abort(): Promise<void>;
 }
 
+/** An object's text with its entity tag, the tag a conditional write compares against. */
+export interface TaggedText {
+  readonly text: string;
+  readonly etag: string;
+}
+
 export interface ObjectStore {
   head(ref: S3Ref): Promise<ObjectInfo | undefined>;
   /** Throws ObjectNotFoundError, or ObjectChangedError when the pinned version is gone. */
@@ -44,6 +50,14 @@ export interface ObjectStore {
   /** Bytes [start, end) of a pinned object, for formats read from the end, such as Parquet. */
   readRange(ref: VersionedRef, start: number, end: number): Promise<Uint8Array>;
   write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void>;
+  /** The object's text and entity tag, or undefined when there is no such object. */
+  readTagged(ref: S3Ref): Promise<TaggedText | undefined>;
+  /**
+   * Writes only if the object is still as it was read: its entity tag then, or `null` for "there
+   * was none" (S3's If-Match / If-None-Match). Returns false, writing nothing, when another writer
+   * got there first.
+   */
+  writeIfUnchanged(ref: S3Ref, body: string, contentType: string, etag: string | null): Promise<boolean>;
   openWriter(ref: S3Ref, contentType: string): ObjectWriter;
   copy(from: VersionedRef, to: S3Ref): Promise<void>;
   list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;

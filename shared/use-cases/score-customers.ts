@@ -9,7 +9,6 @@ import {
 import { CHAMPION_METRIC, type Challenger, promotedPointer } from '../domain/registry/champion';
 import { stableHoldout } from '../domain/registry/holdout';
 import {
-  championPointerKey,
   type DataWindow,
   featureListHash,
   type ModelCard,
@@ -38,7 +37,7 @@ import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
 import { csvTextCell, readCsvRecords, writeCsvLines } from './csv-objects';
 import { scoreCustomerValue } from './scoring/customer-value-models';
-import { writeModel } from './scoring/model-registry';
+import { lostPromotion, writeChampionPointer, writeModel } from './scoring/model-registry';
 import {
   evaluate,
   gatherRows,
@@ -264,7 +263,8 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
         holdout,
         prior: responseBasis,
       });
-  const { scorer, kept, decision, pointer, basis } = selected;
+  const { scorer, kept, pointer, basis } = selected;
+  let { decision } = selected;
   // The uplift is measured when a model learned against a control group scores, this run's or the champion's.
   const measured = basis.kind !== 'propensity-prior';
   const upliftModel = measured ? scorer : priorUpliftPredictor(scorer, priorUpliftShare);
@@ -297,18 +297,18 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   }
   // Promoted only once the run has scored with it, so a failed run leaves the registry as it was.
   if (decision.promote) {
-    await deps.store.write(
-      { bucket: deps.lakeBucket, key: championPointerKey(RESPONSE_MODEL_NAME, state.batch.partner) },
-      JSON.stringify(
-        promotedPointer(RESPONSE_MODEL_NAME, pointer, challenger, {
-          promotedAt: now().toISOString(),
-          reason: decision.reason,
-        }),
-        null,
-        2,
-      ),
-      'application/json',
+    const promoted = promotedPointer(RESPONSE_MODEL_NAME, pointer, challenger, {
+      promotedAt: now().toISOString(),
+      reason: decision.reason,
+    });
+    const written = await writeChampionPointer(
+      deps.store,
+      deps.lakeBucket,
+      state.batch.partner,
+      promoted,
+      selected.pointerTag,
     );
+    if (!written) decision = { promote: false, reason: lostPromotion(decision.reason) };
   }
 
   // After the response model is freed: the churn and value networks train in the memory it held.

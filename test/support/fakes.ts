@@ -11,7 +11,13 @@ import {
   type Usage,
 } from '#shared/domain/runs/run-record';
 import type { FileAccount, RunState, S3Ref, StageName } from '#shared/domain/runs/run-state';
-import type { ObjectInfo, ObjectStore, ObjectWriter, VersionedRef } from '#shared/ports/object-store';
+import type {
+  ObjectInfo,
+  ObjectStore,
+  ObjectWriter,
+  TaggedText,
+  VersionedRef,
+} from '#shared/ports/object-store';
 import type { RecommendationRepository } from '#shared/ports/recommendation-repository';
 import type { RunPage, RunRepository } from '#shared/ports/run-repository';
 import type { RunStarter } from '#shared/ports/run-starter';
@@ -212,6 +218,23 @@ export class MemoryObjectStore implements ObjectStore {
 
   public async write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void> {
     this.put(ref, body, { contentType });
+  }
+
+  public async readTagged(ref: S3Ref): Promise<TaggedText | undefined> {
+    const o = this.current(ref);
+    return o ? { text: o.body.toString('utf8'), etag: `"${o.etag}"` } : undefined;
+  }
+
+  public async writeIfUnchanged(
+    ref: S3Ref,
+    body: string,
+    contentType: string,
+    etag: string | null,
+  ): Promise<boolean> {
+    const o = this.current(ref);
+    if (etag === null ? o !== undefined : o === undefined || `"${o.etag}"` !== etag) return false;
+    this.put(ref, body, { contentType });
+    return true;
   }
 
   public openWriter(ref: S3Ref, contentType: string): ObjectWriter {

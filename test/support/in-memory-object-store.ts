@@ -8,17 +8,30 @@ import {
   ObjectNotFoundError,
   type ObjectStore,
   type ObjectWriter,
+  type TaggedText,
   type VersionedRef,
 } from '#shared/ports/object-store';
 
 /** One call made through the port, in the order it was made. */
 export interface StoreCall {
-  readonly op: 'head' | 'read' | 'readText' | 'readRange' | 'write' | 'openWriter' | 'copy' | 'list';
+  readonly op:
+    | 'head'
+    | 'read'
+    | 'readText'
+    | 'readRange'
+    | 'write'
+    | 'readTagged'
+    | 'writeIfUnchanged'
+    | 'openWriter'
+    | 'copy'
+    | 'list';
   readonly bucket: string;
   /** The key (for `list`, the prefix). */
   readonly key: string;
-  /** The version a read or copy was pinned to, if any. */
+  /** The version a read or copy was pinned to, if any; for `writeIfUnchanged`, the tag it expected ('' for none). */
   readonly version?: string;
+  /** For `writeIfUnchanged`: whether it wrote. */
+  readonly written?: boolean;
   readonly contentType?: string;
   /** For `copy`: where the object went. */
   readonly to?: S3Ref;
@@ -126,6 +139,34 @@ export class InMemoryObjectStore implements ObjectStore {
   public async write(ref: S3Ref, body: string | Uint8Array, contentType: string): Promise<void> {
     this.put(ref.bucket, ref.key, body, contentType);
     this.record({ op: 'write', bucket: ref.bucket, key: ref.key, contentType });
+  }
+
+  /** Tags are S3's quoted ETags of these bytes. */
+  public async readTagged(ref: S3Ref): Promise<TaggedText | undefined> {
+    const object = this.objects.get(id(ref.bucket, ref.key));
+    this.record({ op: 'readTagged', bucket: ref.bucket, key: ref.key });
+    return object ? { text: object.body.toString('utf8'), etag: `"${object.version}"` } : undefined;
+  }
+
+  public async writeIfUnchanged(
+    ref: S3Ref,
+    body: string,
+    contentType: string,
+    etag: string | null,
+  ): Promise<boolean> {
+    const object = this.objects.get(id(ref.bucket, ref.key));
+    const written =
+      etag === null ? object === undefined : object !== undefined && `"${object.version}"` === etag;
+    if (written) this.put(ref.bucket, ref.key, body, contentType);
+    this.record({
+      op: 'writeIfUnchanged',
+      bucket: ref.bucket,
+      key: ref.key,
+      version: etag ?? '',
+      contentType,
+      written,
+    });
+    return written;
   }
 
   /** The object appears only when `finish` completes, like a multipart upload. */

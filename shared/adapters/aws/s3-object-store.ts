@@ -16,6 +16,7 @@ import {
   ObjectNotFoundError,
   type ObjectStore,
   type ObjectWriter,
+  type TaggedText,
   type VersionedRef,
 } from '../../ports/object-store';
 
@@ -79,6 +80,51 @@ export class S3ObjectStore implements ObjectStore {
     await this.s3.send(
       new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: contentType }),
     );
+  }
+
+  public async readTagged(ref: S3Ref): Promise<TaggedText | undefined> {
+    try {
+      const out = await this.get(ref);
+      return { text: (await out.Body?.transformToString('utf8')) ?? '', etag: out.ETag ?? '' };
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  public async writeIfUnchanged(
+    ref: S3Ref,
+    body: string,
+    contentType: string,
+    etag: string | null,
+  ): Promise<boolean> {
+    try {
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: ref.bucket,
+          Key: ref.key,
+          Body: body,
+          ContentType: contentType,
+          ...(etag === null ? { IfNoneMatch: '*' } : { IfMatch: etag }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      const status = $metadata?.httpStatusCode;
+      // 412: the tag no longer matches (or the object now exists); 404: it was deleted since;
+      // 409: a concurrent conditional write to the same key won the race.
+      if (
+        name === 'PreconditionFailed' ||
+        name === 'NoSuchKey' ||
+        name === 'ConditionalRequestConflict' ||
+        status === 412 ||
+        status === 404 ||
+        status === 409
+      )
+        return false;
+      throw error;
+    }
   }
 
   public openWriter(ref: S3Ref, contentType: string): ObjectWriter {

@@ -5,14 +5,16 @@ import {
   decideChampion,
   promotedPointer,
 } from '../../domain/registry/champion';
-import {
-  type CustomerModelCard,
-  championPointerKey,
-  modelVersionPrefix,
-} from '../../domain/registry/model-card';
+import { type CustomerModelCard, modelVersionPrefix } from '../../domain/registry/model-card';
 import type { ModelArtifacts } from '../../domain/scoring/artifacts';
 import { ObjectNotFoundError, type ObjectStore } from '../../ports/object-store';
-import { readChampionPointer, readModelArtifacts, writeModel } from './model-registry';
+import {
+  lostPromotion,
+  readChampionPointer,
+  readModelArtifacts,
+  writeChampionPointer,
+  writeModel,
+} from './model-registry';
 
 /**
  * The registry for the churn and value models, as for the response model: every run's model is kept
@@ -41,8 +43,11 @@ export interface CustomerModelChoice<M> {
   version: string;
   decision: ChampionDecision;
   championMetric: number | null;
-  /** Writes the promotion, if any; call once the run has scored with the model. */
-  commit(): Promise<void>;
+  /**
+   * Writes the promotion, if any; call once the run has scored with the model. Returns the final
+   * decision: not promoted after all when another run moved the pointer since it was read.
+   */
+  commit(): Promise<ChampionDecision>;
 }
 
 export interface RegistryTarget {
@@ -65,7 +70,7 @@ export async function registerCustomerModel<M extends RegisteredModel>(
     featureHash: card.featureHash,
     dataWindow: card.dataWindow,
   };
-  const { pointer, problem } = await readChampionPointer(card.name, store, bucket, partner);
+  const { pointer, problem, etag } = await readChampionPointer(card.name, store, bucket, partner);
   let decision = decideChampion(pointer, challenger);
   let champion: { model: M; metric: number | null } | undefined;
   // Only a champion over the same features is loaded; decideChampion hands any other the title unmeasured.
@@ -98,16 +103,13 @@ export async function registerCustomerModel<M extends RegisteredModel>(
     decision,
     championMetric: champion?.metric ?? null,
     async commit() {
-      if (!decision.promote) return;
+      if (!decision.promote) return decision;
       const promoted = promotedPointer(card.name, pointer, challenger, {
         promotedAt: target.now().toISOString(),
         reason: decision.reason,
       });
-      await store.write(
-        { bucket, key: championPointerKey(card.name, partner) },
-        JSON.stringify(promoted, null, 2),
-        'application/json',
-      );
+      if (await writeChampionPointer(store, bucket, partner, promoted, etag)) return decision;
+      return { promote: false, reason: lostPromotion(decision.reason) };
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   writeFeatureCells,
 } from '../../domain/features/feature-vector';
 import { spearman } from '../../domain/model-eval/regression-metrics';
+import type { ChampionDecision } from '../../domain/registry/champion';
 import { finiteOrNull } from '../../domain/rounding';
 import { runArtifactKeys } from '../../domain/runs/run-artifacts';
 import type { CustomerValueOutput, RunState } from '../../domain/runs/run-state';
@@ -120,10 +121,27 @@ async function sampleSnapshots(store: ObjectStore, state: RunState): Promise<Sam
 }
 
 interface Fitted {
-  churn?: { model: ChurnModel; output: NonNullable<CustomerValueOutput['churn']>; commit(): Promise<void> };
-  value?: { model: ValueModel; output: NonNullable<CustomerValueOutput['value']>; commit(): Promise<void> };
+  churn?: {
+    model: ChurnModel;
+    output: NonNullable<CustomerValueOutput['churn']>;
+    commit(): Promise<ChampionDecision>;
+  };
+  value?: {
+    model: ValueModel;
+    output: NonNullable<CustomerValueOutput['value']>;
+    commit(): Promise<ChampionDecision>;
+  };
   lifetime?: FittedLifetime;
   skipped: CustomerValueOutput['skipped'];
+}
+
+/** A model's report with its registry entry as the promotion ended: written, or found moved. */
+function committed<O extends { registry?: { champion: boolean; reason: string } | undefined }>(
+  output: O,
+  decision: ChampionDecision,
+): O {
+  if (output.registry === undefined) return output;
+  return { ...output, registry: { ...output.registry, champion: decision.promote, reason: decision.reason } };
 }
 
 /** Runs `train`, turning the domain's refusals into a skip with their reason; other errors propagate. */
@@ -345,15 +363,13 @@ export async function scoreCustomerValue(
       scoreRows(store, state, vector, fitted),
     );
     // Promoted only once the run has scored with them, as the response model is.
-    await fitted.churn?.commit();
-    await fitted.value?.commit();
-    await fitted.lifetime?.commit();
+    const { churn, value, lifetime } = fitted;
     return {
       file,
       customers: rows,
-      churn: fitted.churn?.output ?? null,
-      value: fitted.value?.output ?? null,
-      lifetime: fitted.lifetime?.output ?? null,
+      churn: churn ? committed(churn.output, await churn.commit()) : null,
+      value: value ? committed(value.output, await value.commit()) : null,
+      lifetime: lifetime ? committed(lifetime.output, await lifetime.commit()) : null,
       skipped: fitted.skipped,
       trainingMs,
     };

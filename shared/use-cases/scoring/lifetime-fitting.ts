@@ -16,6 +16,7 @@ import {
   loadLifetimeModel,
 } from '../../domain/clv/lifetime-model';
 import { LABEL_WINDOWS } from '../../domain/features/feature-queries';
+import type { ChampionDecision } from '../../domain/registry/champion';
 import { formatFixed } from '../../domain/rounding';
 import type { CustomerValueOutput, S3Ref } from '../../domain/runs/run-state';
 import { HashSample } from '../../domain/scoring/hash-sample';
@@ -76,7 +77,8 @@ export interface FittedLifetime {
   purchases: BgNbdParams;
   spend?: GammaGammaParams;
   output: NonNullable<CustomerValueOutput['lifetime']>;
-  commit(): Promise<void>;
+  /** Writes the promotion, if any; the final decision (see registerCustomerModel). */
+  commit(): Promise<ChampionDecision>;
 }
 
 interface SampledHistories {

@@ -41,21 +41,45 @@ export async function readModelArtifacts(
   };
 }
 
-/** The champion pointer; a missing one is no champion, an unreadable one is reported for the output. */
+/**
+ * The champion pointer; a missing one is no champion, an unreadable one is reported for the output.
+ * `etag` is the pointer object's entity tag as read (null: there was none), which a promotion must
+ * still find (see writeChampionPointer).
+ */
 export async function readChampionPointer(
   name: string,
   store: ObjectStore,
   bucket: string,
   partner: string,
-): Promise<{ pointer?: ChampionPointer; problem?: string }> {
-  let text: string;
-  try {
-    text = await store.readText({ bucket, key: championPointerKey(name, partner) });
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) return {};
-    throw error;
-  }
-  return parseChampionPointer(text);
+): Promise<{ pointer?: ChampionPointer; problem?: string; etag: string | null }> {
+  const tagged = await store.readTagged({ bucket, key: championPointerKey(name, partner) });
+  if (tagged === undefined) return { etag: null };
+  return { ...parseChampionPointer(tagged.text), etag: tagged.etag };
+}
+
+/** The decision's reason once another run has moved the pointer since this one read it. */
+export const lostPromotion = (reason: string): string =>
+  `${reason}; not promoted after all: another run moved the champion pointer after this run read it, ` +
+  'so this model stays a challenger until a later run measures it against the new champion';
+
+/**
+ * Moves the partner's pointer to `promoted`, only if it is still the one the decision was made
+ * against (`etag` from readChampionPointer): two runs of a partner scoring at once must not have
+ * the later writer replace a champion it never measured. Returns false, writing nothing, if it moved.
+ */
+export async function writeChampionPointer(
+  store: ObjectStore,
+  bucket: string,
+  partner: string,
+  promoted: ChampionPointer,
+  etag: string | null,
+): Promise<boolean> {
+  return store.writeIfUnchanged(
+    { bucket, key: championPointerKey(promoted.name, partner) },
+    JSON.stringify(promoted, null, 2),
+    'application/json',
+    etag,
+  );
 }
 
 /**

@@ -65,6 +65,8 @@ export interface ScoringModel {
   championMetric: number | null;
   decision: ChampionDecision;
   pointer: ChampionPointer | undefined;
+  /** The pointer object's entity tag as read (null: none), which a promotion must still find. */
+  pointerTag: string | null;
 }
 
 /**
@@ -81,12 +83,11 @@ export async function selectScoringModel(
 ): Promise<ScoringModel> {
   const { training, actions, holdout } = context;
   const arms = training.arms.length;
-  const { pointer, problem } = await readChampionPointer(
-    RESPONSE_MODEL_NAME,
-    deps.store,
-    deps.lakeBucket,
-    partner,
-  );
+  const {
+    pointer,
+    problem,
+    etag: pointerTag,
+  } = await readChampionPointer(RESPONSE_MODEL_NAME, deps.store, deps.lakeBucket, partner);
   let champion: (Champion & { evaluation: HoldoutEvaluation }) | undefined;
   let decision: ChampionDecision;
   // A champion over other features is not even loaded: decideChampion hands the title over unmeasured.
@@ -129,6 +130,7 @@ export async function selectScoringModel(
     championMetric: champion === undefined ? null : finiteOrNull(champion.evaluation.qini),
     decision,
     pointer,
+    pointerTag,
   };
 }
 
@@ -155,16 +157,23 @@ export async function selectWithoutControl(
   },
 ): Promise<ScoringModel & { basis: ResponseBasis }> {
   const { training, actions, holdout, prior } = context;
-  const { pointer, problem } = await readChampionPointer(
-    RESPONSE_MODEL_NAME,
-    deps.store,
-    deps.lakeBucket,
-    partner,
-  );
+  const {
+    pointer,
+    problem,
+    etag: pointerTag,
+  } = await readChampionPointer(RESPONSE_MODEL_NAME, deps.store, deps.lakeBucket, partner);
   const unmeasured = (why: string | undefined) => {
     const basis = why === undefined ? prior : { ...prior, reason: `${prior.reason}; ${why}` };
     const decision = { promote: false, reason: basis.reason };
-    return { scorer: propensityModel, kept: undefined, championMetric: null, decision, pointer, basis };
+    return {
+      scorer: propensityModel,
+      kept: undefined,
+      championMetric: null,
+      decision,
+      pointer,
+      pointerTag,
+      basis,
+    };
   };
   if (pointer === undefined) {
     return unmeasured(
@@ -197,6 +206,7 @@ export async function selectWithoutControl(
     championMetric: finiteOrNull(kept.evaluation.qini),
     decision: { promote: false, reason: basis.reason },
     pointer,
+    pointerTag,
     basis,
   };
 }

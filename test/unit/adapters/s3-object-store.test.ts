@@ -165,6 +165,49 @@ describe('S3ObjectStore', () => {
     });
   });
 
+  describe('conditional writes', () => {
+    const ref = { bucket: 'lake', key: 'models/churn/champion-acme.json' };
+    const failure = (name: string, httpStatusCode: number) =>
+      new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode } });
+
+    it('readTagged returns the text with the ETag, and undefined for a missing key', async () => {
+      s3Mock
+        .on(GetObjectCommand)
+        .resolvesOnce({ Body: streamOf('{"v":1}'), ETag: `"${ETAG}"` })
+        .rejectsOnce(failure('NoSuchKey', 404));
+      expect(await store.readTagged(ref)).toEqual({ text: '{"v":1}', etag: `"${ETAG}"` });
+      expect(await store.readTagged(ref)).toBeUndefined();
+    });
+
+    it('writeIfUnchanged sends If-Match with the tag read, or If-None-Match: * for none', async () => {
+      s3Mock.on(PutObjectCommand).resolves({});
+      expect(await store.writeIfUnchanged(ref, 'x', 'application/json', `"${ETAG}"`)).toBe(true);
+      expect(await store.writeIfUnchanged(ref, 'y', 'application/json', null)).toBe(true);
+      const inputs = s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+      expect(inputs).toEqual([
+        { Bucket: 'lake', Key: ref.key, Body: 'x', ContentType: 'application/json', IfMatch: `"${ETAG}"` },
+        { Bucket: 'lake', Key: ref.key, Body: 'y', ContentType: 'application/json', IfNoneMatch: '*' },
+      ]);
+    });
+
+    it('writeIfUnchanged returns false when another writer got there first, and rethrows anything else', async () => {
+      const races = [
+        ['PreconditionFailed', 412],
+        ['NoSuchKey', 404],
+        ['ConditionalRequestConflict', 409],
+      ] as const;
+      s3Mock
+        .on(PutObjectCommand)
+        .rejectsOnce(failure(races[0][0], races[0][1]))
+        .rejectsOnce(failure(races[1][0], races[1][1]))
+        .rejectsOnce(failure(races[2][0], races[2][1]))
+        .rejectsOnce(failure('AccessDenied', 403));
+      for (const [name] of races)
+        expect(await store.writeIfUnchanged(ref, 'x', 'application/json', `"${ETAG}"`), name).toBe(false);
+      await expect(store.writeIfUnchanged(ref, 'x', 'application/json', null)).rejects.toThrow();
+    });
+  });
+
   it('openWriter streams bytes into one upload and reports the bytes written', async () => {
     s3Mock.on(PutObjectCommand).resolves({ ETag: '"e"' });
 

@@ -147,6 +147,38 @@ describe('scoreRunCustomers and the champion model', () => {
   );
 
   it(
+    'does not promote over a champion another run set after this one read the pointer',
+    async () => {
+      const store = new InMemoryObjectStore();
+      await seed(store);
+      // While run-a scores, another run of the partner promotes its model: run-a read "no champion".
+      // The rival's pointer, as its run wrote it in a registry of its own.
+      const elsewhere = new InMemoryObjectStore();
+      await seed(elsewhere);
+      await score(elsewhere, 'run-rival', UNTRAINED);
+      const rival = elsewhere.text(LAKE, POINTER) ?? '';
+      let moved = false;
+      store.onCall((call) => {
+        if (!moved && call.op === 'readTagged' && call.key === POINTER) {
+          moved = true;
+          store.put(LAKE, POINTER, rival, 'application/json');
+        }
+      });
+      const out = await score(store, 'run-a');
+
+      expect(out.model).toMatchObject({ version: 'run-a', champion: false });
+      expect(out.model?.reason).toMatch(/not promoted after all: another run moved the champion pointer/);
+      expect(pointerIn(store).version).toBe('run-rival');
+      // It still scored with its own model, and said so.
+      expect(scoresOf(store, 'run-a')).toBeDefined();
+      expect(store.calls.filter((c) => c.op === 'writeIfUnchanged' && c.key === POINTER)).toEqual([
+        expect.objectContaining({ version: '', written: false }),
+      ]);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'promotes over a champion whose arms are not this run’s, saying why',
     async () => {
       const store = new InMemoryObjectStore();
