@@ -263,7 +263,7 @@ async function featurePhase(lakeDir: string, workDir: string, asOf: string): Pro
       const paging = wall && wall.readMs > 0 ? `, + ${secs(wall.readMs)} reading rows` : '';
       console.log(
         `  ${q.name.padEnd(18)} done at ${secs(wall?.doneAtMs ?? 0).padStart(7)}  (engine ${secs(q.engineMs)}, ` +
-          `scanned ≤ ${mib(q.bytesScanned)}${paging})`,
+          `scanned ${mib(q.bytesScanned)}${paging})`,
       );
     }
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;

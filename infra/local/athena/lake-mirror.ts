@@ -34,6 +34,11 @@ export class LakeMirror {
   ) {}
 
   /** Local directory mirroring the table's prefix. */
+  /** The directory every mirrored file is under. */
+  get root(): string {
+    return this.rootDir;
+  }
+
   tableDir(table: LakeTableLocation): string {
     return join(this.rootDir, table.bucket, ...safeSegments(table.prefix));
   }

@@ -1,7 +1,6 @@
 import { type DuckDBConnection, quotedIdentifier, quotedString } from '@duckdb/node-api';
 import type { LakeStorage, LakeTableLocation } from './athena-types';
 import type { LakeMirror } from './lake-mirror';
-import { skipNonCode } from './sql-text';
 
 /** The DuckDB type of each lake storage type; the one place the local engine's types are decided. */
 export const DUCKDB_TYPE: Record<LakeStorage, string> = {
@@ -39,6 +38,10 @@ export class LakeViews {
       const view = `${quotedIdentifier(this.database)}.${quotedIdentifier(table.name)}`;
       try {
         await connection.run(`CREATE OR REPLACE VIEW ${view} AS ${viewBody(table, this.mirror)}`);
+        // Reads every file's footer once, into DuckDB's Parquet metadata cache, so that a query's
+        // measured scan (scanned-bytes.ts) is the column data it reads, as Athena bills it, and not
+        // the footers of partitions it prunes.
+        await connection.run(`SELECT count(*) FROM ${view}`);
         this.broken.delete(table.name);
       } catch (error) {
         // Only queries reading this table should fail, with DuckDB's reason.
@@ -110,69 +113,4 @@ export async function referencedTables(
   };
   visit(tree);
   return [...found];
-}
-
-/**
- * Approximates Athena's DataScannedInBytes as the size of the Parquet files of the tables the
- * query reads. Athena reads only the needed columns and row groups, so this over-counts; it
- * does honour partition pruning the way Athena bills it: when the SQL compares the partition key
- * with string literals (`run_id = 'x'`, `'x' = run_id`, `run_id IN ('x', 'y')`), only those
- * partitions count. The literals are applied to every referenced table with that key, which
- * under-counts a join where only one side is filtered.
- */
-export function estimateScannedBytes(
-  sql: string,
-  referenced: readonly LakeTableLocation[],
-  mirror: LakeMirror,
-): number {
-  let bytes = 0;
-  for (const table of referenced) {
-    const values = partitionLiterals(sql, table.partitionKey);
-    for (const file of mirror.filesOf(table)) {
-      const pruned = values.size > 0 && (file.partition === undefined || !values.has(file.partition));
-      if (!pruned) bytes += file.size;
-    }
-  }
-  return bytes;
-}
-
-/** String literals the SQL compares `partitionKey` with, by equality or IN. */
-export function partitionLiterals(sql: string, partitionKey: string): Set<string> {
-  const code = blankComments(sql);
-  const key = `(?<![\\w$])(?:"?[\\w$]+"?\\.)*"?${escapeRegExp(partitionKey)}"?`;
-  const literal = `'((?:[^']|'')*)'`;
-  const values = new Set<string>();
-  const unquote = (text: string) => text.replaceAll("''", "'");
-  for (const match of code.matchAll(new RegExp(`${key}\\s*=\\s*${literal}`, 'gi'))) {
-    values.add(unquote(match[1] ?? ''));
-  }
-  for (const match of code.matchAll(new RegExp(`${literal}\\s*=\\s*${key}(?![\\w$])`, 'gi'))) {
-    values.add(unquote(match[1] ?? ''));
-  }
-  for (const match of code.matchAll(new RegExp(`${key}\\s+IN\\s*\\(([^)]*)\\)`, 'gi'))) {
-    for (const item of (match[1] ?? '').matchAll(new RegExp(literal, 'g')))
-      values.add(unquote(item[1] ?? ''));
-  }
-  return values;
-}
-
-/** The SQL with comments replaced by spaces, so that commented-out predicates do not count. */
-function blankComments(sql: string): string {
-  let out = '';
-  let i = 0;
-  while (i < sql.length) {
-    const next = skipNonCode(sql, i);
-    if (next === i) {
-      out += sql.charAt(i++);
-      continue;
-    }
-    const isComment = sql[i] === '-' || sql[i] === '/';
-    out += isComment ? ' '.repeat(next - i) : sql.slice(i, next);
-    i = next;
-  }
-  return out;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

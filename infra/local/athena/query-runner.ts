@@ -13,7 +13,7 @@ import {
 } from './athena-types';
 import { applyTrinoCompat, rewriteTrinoSql } from './duckdb-compat';
 import { LakeMirror } from './lake-mirror';
-import { estimateScannedBytes, LakeViews, referencedTables } from './lake-views';
+import { LakeViews, referencedTables } from './lake-views';
 import {
   csvHeader,
   dropResult,
@@ -23,6 +23,7 @@ import {
   UnsupportedStatementError,
   uploadResultCsv,
 } from './result-store';
+import { bytesReadUnder, clearReadLog, logFileReads } from './scanned-bytes';
 import { SerialQueue } from './serial-queue';
 import { leadingKeyword, statementTypeOf, substituteParameters, trimStatement } from './sql-text';
 
@@ -76,6 +77,7 @@ export class QueryRunner {
     const readConnection = await instance.connect();
     await applyTrinoCompat(queryConnection);
     await applyTrinoCompat(readConnection);
+    await logFileReads(queryConnection);
     await queryConnection.run(`CREATE SCHEMA IF NOT EXISTS ${quotedIdentifier(options.database)}`);
     // The query's database is the default schema, as with QueryExecutionContext.Database.
     await queryConnection.run(`SET search_path = ${quotedString(`${options.database},main`)}`);
@@ -227,12 +229,13 @@ export class QueryRunner {
         throw new Error(`Table ${this.options.database}.${table.name} cannot be read: ${reason}`);
     }
 
+    await clearReadLog(connection);
     const engineStart = performance.now();
     const stored = await storeResult(connection, record.id, sql);
+    record.dataScannedBytes = await bytesReadUnder(connection, this.mirror.root);
     this.throwIfCancelled(record);
     await exportResultCsv(connection, stored, csvFile);
     record.engineMillis = Math.round(performance.now() - engineStart);
-    record.dataScannedBytes = estimateScannedBytes(sql, referenced, this.mirror);
     return stored;
   }
 
