@@ -595,7 +595,8 @@ describe('local Athena on a table listed over several ListObjectsV2 pages', () =
           ['0001', '1'],
           ['0009', '1'],
         ]);
-        expect(execution.Statistics?.DataScannedInBytes).toBe(2 * file.byteLength);
+        // Rows per partition come from Parquet metadata: no column data is read, none is billed.
+        expect(execution.Statistics?.DataScannedInBytes).toBe(0);
       } finally {
         eventsClient.destroy();
         await eventsAthena.stop();
