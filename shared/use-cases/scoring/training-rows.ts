@@ -4,6 +4,7 @@ import {
   type FeatureVector,
   featureColumns,
   featureVectorFor,
+  RESPONSE_VECTOR,
   writeFeatureCells,
 } from '../../domain/features/feature-vector';
 import { levelInput } from '../../domain/planning/scored-actions';
@@ -120,7 +121,7 @@ export async function readTrainingRows(
       let vector: FeatureVector | Error;
       try {
         // The response model also reads the lifecycle steps (see feature-vector.ts).
-        vector = featureVectorFor(cells, { lifecycle: true });
+        vector = featureVectorFor(cells, RESPONSE_VECTOR);
       } catch (error) {
         vector = error instanceof Error ? error : new Error(String(error));
       }
@@ -182,7 +183,7 @@ export async function readTrainingRows(
       `the campaign history has ${controls} control and no usable treated contacts (${skipped} name an offer or channel this batch does not have); the response model needs past contacts of at least one offer on one channel`,
     );
   }
-  const vector = header?.vector ?? featureVectorFor([], { lifecycle: true });
+  const vector = header?.vector ?? featureVectorFor([], RESPONSE_VECTOR);
   if (vector instanceof Error) throw vector;
   const width = vector.names.length + 1;
   const armIndex = new Map(arms.map((a, i) => [a.armId, i + 1]));

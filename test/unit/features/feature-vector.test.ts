@@ -4,6 +4,8 @@ import {
   featureColumns,
   featureVectorFor,
   LIFECYCLE_FEATURE_NAMES,
+  RESPONSE_FIXED_FEATURE_NAMES,
+  RESPONSE_VECTOR,
   writeFeatureCells,
   writeFeatures,
 } from '#shared/domain/features/feature-vector';
@@ -49,6 +51,30 @@ describe('featureVectorFor', () => {
     expect(vector.sources.slice(-LIFECYCLE_FEATURE_NAMES.length)).toEqual(
       LIFECYCLE_FEATURE_NAMES.map(() => 'recency_days'),
     );
+  });
+
+  it('leaves out the fixed features it is told to, and the response model the contact gap only', () => {
+    const names = featureVectorFor(header, { without: ['contacts_30', 'mean_hour_365'] }).names;
+    expect(names).toEqual([
+      ...FIXED_FEATURE_NAMES.filter((n) => n !== 'contacts_30' && n !== 'mean_hour_365'),
+      'cat_share_dairy',
+      'cat_share_wine',
+    ]);
+    expect(featureVectorFor(header, RESPONSE_VECTOR).names).toEqual([
+      ...RESPONSE_FIXED_FEATURE_NAMES,
+      'cat_share_dairy',
+      'cat_share_wine',
+      ...LIFECYCLE_FEATURE_NAMES,
+    ]);
+    expect(FIXED_FEATURE_NAMES.filter((n) => !RESPONSE_FIXED_FEATURE_NAMES.includes(n))).toEqual([
+      'days_since_last_contact',
+    ]);
+  });
+
+  it('does not ask a result for a column it leaves out', () => {
+    const without = header.filter((h) => h !== 'days_since_last_contact');
+    expect(() => featureVectorFor(without)).toThrow(/days_since_last_contact/);
+    expect(featureVectorFor(without, RESPONSE_VECTOR).names).not.toContain('days_since_last_contact');
   });
 
   it('names the fixed columns a result lacks', () => {

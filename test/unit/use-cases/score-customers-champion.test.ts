@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FIXED_FEATURE_NAMES, LIFECYCLE_FEATURE_NAMES } from '#shared/domain/features/feature-vector';
+import {
+  LIFECYCLE_FEATURE_NAMES,
+  RESPONSE_FIXED_FEATURE_NAMES,
+} from '#shared/domain/features/feature-vector';
 import { championPointer } from '#shared/domain/registry/champion';
 import { modelCard } from '#shared/domain/registry/model-card';
 import { runArtifactKeys } from '#shared/domain/runs/run-artifacts';
@@ -63,8 +66,12 @@ describe('scoreRunCustomers and the champion model', () => {
         trainingContacts: 3000,
         skippedContacts: 0,
       });
-      expect(card.features).toEqual([...FIXED_FEATURE_NAMES, ...LIFECYCLE_FEATURE_NAMES]);
-      expect(card.inputs).toEqual([...FIXED_FEATURE_NAMES, ...LIFECYCLE_FEATURE_NAMES, 'discount_level']);
+      expect(card.features).toEqual([...RESPONSE_FIXED_FEATURE_NAMES, ...LIFECYCLE_FEATURE_NAMES]);
+      expect(card.inputs).toEqual([
+        ...RESPONSE_FIXED_FEATURE_NAMES,
+        ...LIFECYCLE_FEATURE_NAMES,
+        'discount_level',
+      ]);
       expect(card.featureHash).toMatch(/^[0-9a-f]{64}$/);
       expect(card.metrics.holdoutQini).toBe(out.model?.challengerMetric);
       expect(card.metrics.trainRows + card.metrics.holdoutRows).toBe(3000);
