@@ -19,6 +19,7 @@ import { finiteOrNull, formatFixed } from '../domain/rounding';
 import { runArtifactKeys } from '../domain/runs/run-artifacts';
 import type { ResponseBasis, RunState, ScoreOutput } from '../domain/runs/run-state';
 import type { HoldoutEvaluation } from '../domain/scoring/evaluation';
+import { armFactorsOf } from '../domain/scoring/factored-heads';
 import {
   baselineFromPropensity,
   DEFAULT_PRIOR_UPLIFT_SHARE,
@@ -205,7 +206,14 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   const holdout = gatherRows(training, split.holdout);
   const { model: trained, metrics: fit } = await trainResponseModel(
     { ...train, featureCount },
-    { ...deps.training, seed: state.campaign.seed, arms, holdoutFraction: 0, withoutControl: !randomized },
+    {
+      ...deps.training,
+      seed: state.campaign.seed,
+      arms,
+      holdoutFraction: 0,
+      withoutControl: !randomized,
+      armFactors: armFactorsOf(training.arms),
+    },
   );
   const artifacts = await trained.toArtifacts();
   trained.dispose();

@@ -4,6 +4,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { type ModelArtifacts, type ModelHeader, packArtifacts, unpackArtifacts } from './artifacts';
 import { ResponseModelError } from './errors';
 import { type ArmCalibration, type ArmQini, evaluateHoldout } from './evaluation';
+import { type ArmFactors, buildFactoredNetwork } from './factored-heads';
 import { encodeTargets, maskedBinaryCrossentropy } from './masked-loss';
 import { applyScaler, fitScaler } from './scaler';
 import { buildMlp, fitSeeded, predictMlp } from './seeded-mlp';
@@ -51,6 +52,12 @@ export interface ResponseModelOptions {
    * no rows, stays at its starting bias, and must not be read (see `priorUpliftPredictor`).
    */
   withoutControl?: boolean;
+  /**
+   * The offer and channel of each arm (`armFactorsOf`). When given, the model is two networks whose
+   * probabilities it averages: the head per arm, and one whose arm effects factor into a channel's
+   * reach times an offer's appeal (`factored-heads.ts`). Absent or null: the head per arm alone.
+   */
+  armFactors?: ArmFactors | null;
 }
 
 export interface ResponseModelMetrics {
@@ -84,6 +91,12 @@ const MAX_SEED = 0x7fffffff;
 /**
  * Trains a multi-treatment response model (TARNet-style: shared ReLU layers, then one sigmoid head per
  * arm, column 0 = control) on historical outcomes, and scores it on a holdout stratified by arm.
+ * With `armFactors` a second network, whose arm effects are a channel's reach × an offer's appeal,
+ * trains on the same rows from the same seeds, and the model averages the two. The two err
+ * differently: the heads per arm are free but learn each pair from its own few hundred contacts; the
+ * factored network pools every contact of a channel or an offer but cannot learn a pair's own
+ * effect. On ten demo worlds the average raised the plan's share of the oracle from 59.7% to
+ * 62.4% (eight up, two down; see the README).
  * Deterministic for a given seed on a given backend. Throws `ResponseModelError` on invalid input.
  */
 export async function trainResponseModel(
@@ -110,37 +123,37 @@ export async function trainResponseModel(
     scaler: fitScaler(train.features, data.featureCount),
   };
 
-  const network = buildMlp({
-    inputs: header.featureCount,
-    hiddenUnits: resolved.hiddenUnits,
-    outputs: header.arms + 1,
-    outputActivation: 'sigmoid',
-    l2: resolved.l2Regularization,
-    seed: initSeed,
-    // Start each head at its arm's training response rate: with a rare outcome (~8%) a zero bias
-    // starts at 50% and spends many epochs just learning the base rate, miscalibrated if training stops early.
-    outputBias: armLogits(train, header.arms),
-  });
+  // Start each head at its arm's training response rate: with a rare outcome (~8%) a zero bias
+  // starts at 50% and spends many epochs just learning the base rate, miscalibrated if training stops early.
+  const outputBias = armLogits(train, header.arms);
+  const shape = { inputs: header.featureCount, hiddenUnits: resolved.hiddenUnits, outputBias };
+  const common = { ...shape, l2: resolved.l2Regularization, seed: initSeed };
+  const factors = resolved.armFactors;
+  const members = [
+    () => buildMlp({ ...common, outputs: header.arms + 1, outputActivation: 'sigmoid' }),
+    ...(factors === null ? [] : [() => buildFactoredNetwork({ ...common, factors })]),
+  ];
+  const x = applyScaler(header.scaler, train.features, train.rows);
+  const y = encodeTargets(train.arm, train.label, header.arms);
+  const networks: tfl.LayersModel[] = [];
   try {
-    await fitSeeded(
-      network,
-      applyScaler(header.scaler, train.features, train.rows),
-      encodeTargets(train.arm, train.label, header.arms),
-      train.rows,
-      {
+    for (const build of members) {
+      const network = build();
+      networks.push(network);
+      await fitSeeded(network, x, y, train.rows, {
         epochs: resolved.epochs,
         batchSize: resolved.batchSize,
         seed: shuffleSeed,
         learningRate: resolved.learningRate,
         loss: maskedBinaryCrossentropy,
-      },
-    );
+      });
+    }
   } catch (error) {
-    network.dispose();
+    for (const network of networks) network.dispose();
     if (error instanceof ResponseModelError) throw error;
     throw new ResponseModelError('training the response model failed', { cause: error });
   }
-  const model = new TfResponseModel(network, header);
+  const model = new TfResponseModel(networks, header);
   const trainingMs = performance.now() - started;
 
   const evaluation = evaluateHoldout(
@@ -171,27 +184,35 @@ export async function trainResponseModel(
 export async function loadResponseModel(artifacts: ModelArtifacts): Promise<ResponseModel> {
   const { saved, header } = unpackArtifacts(artifacts);
   await initTensorflow();
-  let network: tfl.LayersModel;
+  const networks: tfl.LayersModel[] = [];
   try {
-    network = await tfl.loadLayersModel(tf.io.fromMemory(saved));
+    for (const one of saved) {
+      let network: tfl.LayersModel;
+      try {
+        network = await tfl.loadLayersModel(tf.io.fromMemory(one));
+      } catch (error) {
+        throw new ResponseModelError('model artifacts: tfjs could not rebuild the network', { cause: error });
+      }
+      networks.push(network);
+      const input = network.inputs[0]?.shape;
+      const output = network.outputs[0]?.shape;
+      if (
+        network.inputs.length !== 1 ||
+        network.outputs.length !== 1 ||
+        input?.[1] !== header.featureCount ||
+        output?.[1] !== header.arms + 1
+      ) {
+        throw new ResponseModelError(
+          `model artifacts: the network maps ${JSON.stringify(input)} to ${JSON.stringify(output)}, ` +
+            `but the header declares ${header.featureCount} features and ${header.arms} arms plus control`,
+        );
+      }
+    }
   } catch (error) {
-    throw new ResponseModelError('model artifacts: tfjs could not rebuild the network', { cause: error });
+    for (const network of networks) network.dispose();
+    throw error;
   }
-  const input = network.inputs[0]?.shape;
-  const output = network.outputs[0]?.shape;
-  if (
-    network.inputs.length !== 1 ||
-    network.outputs.length !== 1 ||
-    input?.[1] !== header.featureCount ||
-    output?.[1] !== header.arms + 1
-  ) {
-    network.dispose();
-    throw new ResponseModelError(
-      `model artifacts: the network maps ${JSON.stringify(input)} to ${JSON.stringify(output)}, ` +
-        `but the header declares ${header.featureCount} features and ${header.arms} arms plus control`,
-    );
-  }
-  return new TfResponseModel(network, header);
+  return new TfResponseModel(networks, header);
 }
 
 class TfResponseModel implements ResponseModel {
@@ -199,8 +220,9 @@ class TfResponseModel implements ResponseModel {
   readonly featureCount: number;
   private disposed = false;
 
+  /** @param networks the members, whose probabilities the model averages */
   constructor(
-    private readonly network: tfl.LayersModel,
+    private readonly networks: readonly tfl.LayersModel[],
     private readonly header: ModelHeader,
   ) {
     this.arms = header.arms;
@@ -219,26 +241,38 @@ class TfResponseModel implements ResponseModel {
     }
     if (rows === 0) return new Float32Array(0);
     assertFiniteFeatures(features, this.featureCount);
-    return predictMlp(this.network, applyScaler(this.header.scaler, features, rows), rows);
+    const x = applyScaler(this.header.scaler, features, rows);
+    const [first, ...others] = this.networks.map((network) => predictMlp(network, x, rows));
+    if (first === undefined) throw new ResponseModelError('the response model has no network');
+    for (const other of others) {
+      for (let i = 0; i < first.length; i++) first[i] = (first[i] as number) + (other[i] as number);
+    }
+    if (others.length > 0)
+      for (let i = 0; i < first.length; i++) first[i] = (first[i] as number) / this.networks.length;
+    return first;
   }
 
   async toArtifacts(): Promise<ModelArtifacts> {
     this.assertUsable();
-    let saved: tf.io.ModelArtifacts | undefined;
-    await this.network.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    if (saved === undefined) throw new ResponseModelError('tfjs did not hand over the model artifacts');
+    const saved: tf.io.ModelArtifacts[] = [];
+    for (const network of this.networks) {
+      let artifacts: tf.io.ModelArtifacts | undefined;
+      await network.save(
+        tf.io.withSaveHandler(async (a) => {
+          artifacts = a;
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
+      if (artifacts === undefined) throw new ResponseModelError('tfjs did not hand over the model artifacts');
+      saved.push(artifacts);
+    }
     return packArtifacts(saved, this.header);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.network.dispose();
+    for (const network of this.networks) network.dispose();
   }
 
   private assertUsable(): void {

@@ -66,7 +66,7 @@ export function buildMlp(spec: MlpSpec): tfl.Sequential {
  * Throws `ResponseModelError` when the loss stops being finite.
  */
 export async function fitSeeded(
-  network: tfl.Sequential,
+  network: tfl.LayersModel,
   x: Float32Array,
   y: Float32Array,
   rows: number,

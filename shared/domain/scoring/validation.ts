@@ -31,6 +31,7 @@ export function resolveOptions(options: ResponseModelOptions): ResolvedOptions {
     holdoutFraction: options.holdoutFraction ?? DEFAULT_OPTIONS.holdoutFraction,
     l2Regularization: options.l2Regularization ?? DEFAULT_OPTIONS.l2Regularization,
     withoutControl: options.withoutControl ?? false,
+    armFactors: options.armFactors ?? null,
   };
   if (!Number.isSafeInteger(resolved.seed)) {
     throw new ResponseModelError(`seed must be an integer, got ${resolved.seed}`);
@@ -46,6 +47,19 @@ export function resolveOptions(options: ResponseModelOptions): ResolvedOptions {
   }
   if (!(resolved.holdoutFraction >= 0 && resolved.holdoutFraction < 1)) {
     throw new ResponseModelError(`holdoutFraction must be in [0, 1), got ${resolved.holdoutFraction}`);
+  }
+  const factors = resolved.armFactors;
+  if (factors !== null) {
+    for (const [name, indexes] of [
+      ['offer', factors.offer],
+      ['channel', factors.channel],
+    ] as const) {
+      if (indexes.length !== resolved.arms || !indexes.every((i) => Number.isInteger(i) && i >= 0)) {
+        throw new ResponseModelError(
+          `armFactors.${name} must give each of the ${resolved.arms} arms a 0-based index, got [${indexes.join(', ')}]`,
+        );
+      }
+    }
   }
   if (!(Number.isFinite(resolved.l2Regularization) && resolved.l2Regularization >= 0)) {
     throw new ResponseModelError(`l2Regularization must be 0 or more, got ${resolved.l2Regularization}`);

@@ -170,8 +170,12 @@ describe('artifacts', () => {
     });
     await expect(loadResponseModel({ ...artifacts, modelJson: '{' })).rejects.toThrow(/not valid JSON/);
     await expect(loadResponseModel(withJson({ format: 'keras' }))).rejects.toThrow(/not a response model/);
+    await expect(loadResponseModel(withJson({ formatVersion: 3 }))).rejects.toThrow(
+      'model artifacts have format version 3; this build reads versions 1 and 2',
+    );
+    // Version 2 is an ensemble: a single network's JSON is not one.
     await expect(loadResponseModel(withJson({ formatVersion: 2 }))).rejects.toThrow(
-      'model artifacts have format version 2; this build reads version 1',
+      /not a version 2 response model \(members:/,
     );
     await expect(loadResponseModel(withJson({ scaler: { means: [0], stds: [1] } }))).rejects.toThrow(
       /1 means and 1 stds for 6 features/,
@@ -180,6 +184,98 @@ describe('artifacts', () => {
       /weights are \d+ bytes but the weight specs need \d+/,
     );
     await expect(loadResponseModel(withJson({ arms: 4 }))).rejects.toThrow(/declares 6 features and 4 arms/);
+  });
+});
+
+describe('with arm factors: two networks, averaged', () => {
+  // Arms 1-3 send offer 0 by channel 0, offer 1 by channel 0 and offer 1 by channel 1.
+  const factors = { offer: [0, 1, 1], channel: [0, 0, 1] };
+  const set = syntheticTrainingSet(4_000, 21);
+  const options = { seed: 5, arms: SYNTHETIC_ARMS, epochs: 3, hiddenUnits: [16, 8], armFactors: factors };
+  let ensemble: ResponseModel;
+  let saved: ModelArtifacts;
+
+  beforeAll(async () => {
+    ({ model: ensemble } = await trainResponseModel(set, options));
+    saved = await ensemble.toArtifacts();
+  }, TRAINING_TIMEOUT);
+  afterAll(() => ensemble.dispose());
+
+  /** Member k of the ensemble's artifacts, as the one-network artifacts of version 1. */
+  function member(k: number): ModelArtifacts {
+    const json = JSON.parse(saved.modelJson);
+    const bytes = json.members.map((m: { weightSpecs: { shape: number[] }[] }) =>
+      m.weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0),
+    );
+    const from = bytes.slice(0, k).reduce((a: number, b: number) => a + b, 0);
+    const { members, ...header } = json;
+    return {
+      modelJson: JSON.stringify({ ...header, formatVersion: 1, ...members[k] }),
+      weights: saved.weights.subarray(from, from + bytes[k]),
+    };
+  }
+
+  it('stores both networks as format version 2 and predicts their mean', async () => {
+    expect(JSON.parse(saved.modelJson)).toMatchObject({ formatVersion: 2, arms: 3, featureCount: 6 });
+    expect(JSON.parse(saved.modelJson).members).toHaveLength(2);
+    const perArm = await loadResponseModel(member(0));
+    const factored = await loadResponseModel(member(1));
+    const a = perArm.predict(set.features, set.rows);
+    const b = factored.predict(set.features, set.rows);
+    perArm.dispose();
+    factored.dispose();
+    const p = ensemble.predict(set.features, set.rows);
+    expect(a).not.toEqual(b);
+    for (let i = 0; i < p.length; i += 97) {
+      expect(p[i]).toBeCloseTo(((a[i] as number) + (b[i] as number)) / 2, 6);
+    }
+  });
+
+  it(
+    'trains its first network exactly as the model without factors does',
+    async () => {
+      const { armFactors: _, ...single } = options;
+      const { model: alone } = await trainResponseModel(set, single);
+      const perArm = await loadResponseModel(member(0));
+      expect(perArm.predict(set.features, set.rows)).toEqual(alone.predict(set.features, set.rows));
+      perArm.dispose();
+      alone.dispose();
+    },
+    TRAINING_TIMEOUT,
+  );
+
+  it('round-trips through its artifacts', async () => {
+    const loaded = await loadResponseModel(saved);
+    expect(loaded.predict(set.features, set.rows)).toEqual(ensemble.predict(set.features, set.rows));
+    loaded.dispose();
+    const json = JSON.parse(saved.modelJson);
+    await expect(
+      loadResponseModel({
+        ...saved,
+        modelJson: JSON.stringify({ ...json, members: json.members.slice(0, 1) }),
+      }),
+    ).rejects.toThrow(/not a version 2 response model/);
+  });
+
+  it(
+    'frees both networks when disposed',
+    async () => {
+      const before = tf.memory().numTensors;
+      const { model: m } = await trainResponseModel(set, { ...options, epochs: 1 });
+      await m.toArtifacts();
+      m.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+    TRAINING_TIMEOUT,
+  );
+
+  it('rejects factors that do not name an offer and a channel for every arm', async () => {
+    await expect(
+      trainResponseModel(set, { ...options, armFactors: { offer: [0, 1], channel: [0, 0, 1] } }),
+    ).rejects.toThrow('armFactors.offer must give each of the 3 arms a 0-based index, got [0, 1]');
+    await expect(
+      trainResponseModel(set, { ...options, armFactors: { offer: [0, 1, 1], channel: [0, -1, 1] } }),
+    ).rejects.toThrow(/armFactors.channel must give each of the 3 arms/);
   });
 });
 
