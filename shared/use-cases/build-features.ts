@@ -38,10 +38,10 @@ export const SNAPSHOT_OFFSETS_DAYS = [LABEL_WINDOWS.churnDays, LABEL_WINDOWS.val
 const QUERY_ORDER = [
   'top_categories',
   'send_window',
+  'offer_economics',
   'customer_features',
   'training_set',
   'customer_snapshots',
-  'offer_economics',
   'channels',
   'send_hours',
   'dataset_counts',
@@ -85,9 +85,10 @@ export async function buildFeatures(
   const small = async (name: string, sql: string): Promise<ResultRow[]> =>
     collect(deps.queries.rows((await run(name, sql)).queryExecutionId));
 
-  const [rankedRows, [sendRow]] = await Promise.all([
+  const [rankedRows, [sendRow], offers] = await Promise.all([
     small('top_categories', featureQueries.topCategories(params, RANKED_CATEGORIES)),
     small('send_window', featureQueries.sendWindow(params)),
+    small('offer_economics', featureQueries.offerEconomics(params)),
   ]);
   const ranked = rankedRows
     .map((r) => r.category)
@@ -109,16 +110,16 @@ export async function buildFeatures(
     champion === undefined
       ? undefined
       : { version: champion.version, ...(champion.categories ? { categories: champion.categories } : {}) },
+    [...new Set(offers.flatMap((o) => (o.target_category ? [o.target_category] : [])))].sort(),
   );
   const { categories } = categoryChoice;
   const snapshotCutOffs = SNAPSHOT_OFFSETS_DAYS.map((days) => isoDateOfDay(dayOfIsoDate(asOf) - days));
   // The rest depend on the categories (and the send window) only: submitted together, they run side by
   // side on Athena, and on the local endpoint one query's result upload overlaps the next one's run.
-  const [scoring, training, snapshots, offers, channels, sendHours, [counts], pairRows] = await Promise.all([
+  const [scoring, training, snapshots, channels, sendHours, [counts], pairRows] = await Promise.all([
     run('customer_features', featureQueries.customerFeatures(params, categories)),
     run('training_set', featureQueries.trainingSet(params, categories, sendWindow)),
     run('customer_snapshots', featureQueries.customerSnapshots(params, snapshotCutOffs, categories)),
-    small('offer_economics', featureQueries.offerEconomics(params)),
     small('channels', featureQueries.channels(params)),
     small('send_hours', featureQueries.sendHours(params)),
     small('dataset_counts', featureQueries.datasetCounts(params)),

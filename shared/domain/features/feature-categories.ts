@@ -16,16 +16,19 @@ export type CategoryChoice =
   | { readonly source: 'champion'; readonly categories: readonly string[]; readonly champion: string };
 
 /**
- * `ranked`: the batch's categories with revenue before the cut-off, most first. `champion`: the
- * partner's response champion and the categories it reads (cards from before they were recorded
- * have none).
+ * `ranked`: the batch's categories with revenue before the cut-off, most first. `targeted`: the
+ * categories the batch's offers target, which are features whatever their revenue: a category
+ * offer's uplift follows the customer's taste for that category, and a small category (snacks
+ * beside produce and dairy) is as likely to be promoted as a big one. `champion`: the partner's
+ * response champion and the categories it reads (cards from before they were recorded have none).
  */
 export function chooseFeatureCategories(
   ranked: readonly string[],
   count: number,
   champion: { readonly version: string; readonly categories?: readonly string[] } | undefined,
+  targeted: readonly string[] = [],
 ): CategoryChoice {
-  const top = ranked.slice(0, count);
+  const top = [...new Set([...ranked.slice(0, count), ...targeted])];
   if (champion === undefined) {
     return { source: 'batch', categories: top, reason: 'the partner has no response champion' };
   }
@@ -36,15 +39,24 @@ export function chooseFeatureCategories(
       reason: `the response champion ${champion.version} does not record its categories`,
     };
   }
-  // Kept only while each still ranks among twice as many as are chosen, so that the list follows
-  // a lasting change in what the partner sells, while a swap at the edge of the top changes nothing.
-  const contenders = new Set(ranked.slice(0, CONTENDER_FACTOR * count));
+  // Kept only while each still ranks among twice as many as are chosen (or an offer targets it), so
+  // that the list follows a lasting change in what the partner sells, while a swap at the edge of
+  // the top changes nothing.
+  const contenders = new Set([...ranked.slice(0, CONTENDER_FACTOR * count), ...targeted]);
   const fallen = champion.categories.filter((c) => !contenders.has(c));
   if (fallen.length > 0) {
     return {
       source: 'batch',
       categories: top,
       reason: `the response champion ${champion.version} reads categories no longer among this batch's top ${CONTENDER_FACTOR * count} by revenue: ${fallen.join(', ')}`,
+    };
+  }
+  const unread = targeted.filter((c) => !champion.categories?.includes(c));
+  if (unread.length > 0) {
+    return {
+      source: 'batch',
+      categories: top,
+      reason: `the response champion ${champion.version} does not read the share of categories this batch's offers target: ${unread.join(', ')}`,
     };
   }
   return { source: 'champion', categories: [...champion.categories], champion: champion.version };

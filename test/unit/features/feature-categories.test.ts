@@ -49,4 +49,35 @@ describe('chooseFeatureCategories', () => {
       categories: ['Wine', 'Dairy'],
     });
   });
+
+  it('adds the categories the offers target, whatever their revenue', () => {
+    // Deli ranks 5th, Garden sells nothing yet: an offer on either still needs its share.
+    expect(chooseFeatureCategories(RANKED, 2, undefined, ['Deli', 'Dairy', 'Garden'])).toEqual({
+      source: 'batch',
+      categories: ['Dairy', 'Bakery', 'Deli', 'Garden'],
+      reason: 'the partner has no response champion',
+    });
+  });
+
+  it('keeps a champion that reads every targeted category, even one outside the top twice as many', () => {
+    expect(
+      chooseFeatureCategories(RANKED, 2, { version: 'run-a', categories: ['Dairy', 'Bakery', 'Garden'] }, [
+        'Garden',
+      ]),
+    ).toEqual({ source: 'champion', categories: ['Dairy', 'Bakery', 'Garden'], champion: 'run-a' });
+  });
+
+  it('falls back to the batch, naming them, when the champion does not read a targeted category', () => {
+    expect(
+      chooseFeatureCategories(RANKED, 2, { version: 'run-a', categories: ['Dairy', 'Bakery'] }, [
+        'Deli',
+        'Dairy',
+      ]),
+    ).toEqual({
+      source: 'batch',
+      categories: ['Dairy', 'Bakery', 'Deli'],
+      reason:
+        "the response champion run-a does not read the share of categories this batch's offers target: Deli",
+    });
+  });
 });
