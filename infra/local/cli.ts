@@ -36,6 +36,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: String(demoDefaults.seed) },
     /** 0 gives a campaign history without a control group, which the engine must plan from too. */
     'control-share': { type: 'string' },
+    /** The campaign budget in the batch's currency; the demo's default (2,500) when absent. */
+    budget: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -68,12 +70,18 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 
   spinner.start('Generating the demo retailer');
+  const defaults = demoBatchDefaults();
+  const budget = args.budget === undefined ? undefined : Number(args.budget);
+  if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) {
+    throw new Error(`--budget must be a positive number of the batch's currency, got ${args.budget}`);
+  }
   const batch = await generateDemoBatch(
     demoBatchDefaults({
       outDir: resolve(root, '.local/demo'),
       customers: Number(args.customers),
       seed: Number(args.seed),
       ...(args['control-share'] === undefined ? {} : { controlShare: Number(args['control-share']) }),
+      ...(budget === undefined ? {} : { campaign: { ...defaults.campaign, budget } }),
     }),
   );
   spinner.succeed(
