@@ -42,6 +42,13 @@ const { values: args } = parseArgs({
   },
 });
 
+// Checked before anything starts, so a mistyped budget costs no stack start-up.
+const budget = args.budget === undefined ? undefined : Number(args.budget);
+if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) {
+  process.stderr.write(`--budget must be a positive number of the batch's currency, got ${args.budget}\n`);
+  process.exit(2);
+}
+
 /** Progress goes to stderr in --json mode so stdout's last line is the summary. */
 const say = (text: string) => (args.json ? process.stderr : process.stdout).write(`${text}\n`);
 
@@ -70,18 +77,13 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 
   spinner.start('Generating the demo retailer');
-  const defaults = demoBatchDefaults();
-  const budget = args.budget === undefined ? undefined : Number(args.budget);
-  if (budget !== undefined && !(Number.isFinite(budget) && budget > 0)) {
-    throw new Error(`--budget must be a positive number of the batch's currency, got ${args.budget}`);
-  }
   const batch = await generateDemoBatch(
     demoBatchDefaults({
       outDir: resolve(root, '.local/demo'),
       customers: Number(args.customers),
       seed: Number(args.seed),
       ...(args['control-share'] === undefined ? {} : { controlShare: Number(args['control-share']) }),
-      ...(budget === undefined ? {} : { campaign: { ...defaults.campaign, budget } }),
+      ...(budget === undefined ? {} : { campaign: { ...demoDefaults.campaign, budget } }),
     }),
   );
   spinner.succeed(
