@@ -12,6 +12,7 @@ import {
   type ObjectWriter,
   type TaggedText,
   type VersionedRef,
+  writeConditionHolds,
 } from '../../shared/ports/object-store';
 
 /**
@@ -90,7 +91,7 @@ export class FsObjectStore implements ObjectStore {
     etag: string | null,
   ): Promise<boolean> {
     const current = await this.readTagged(ref);
-    if (etag === null ? current !== undefined : current?.etag !== etag) return false;
+    if (!writeConditionHolds(current?.etag, etag)) return false;
     await this.write(ref, body, contentType);
     return true;
   }

@@ -62,3 +62,12 @@ export interface ObjectStore {
   copy(from: VersionedRef, to: S3Ref): Promise<void>;
   list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;
 }
+
+/**
+ * S3's rule for a conditional write, for stores that check it themselves: with `expected` null
+ * (If-None-Match: *) only where there is no object, else (If-Match) only where the object's entity
+ * tag is still `expected`.
+ */
+export function writeConditionHolds(currentEtag: string | undefined, expected: string | null): boolean {
+  return expected === null ? currentEtag === undefined : currentEtag === expected;
+}

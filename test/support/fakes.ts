@@ -11,12 +11,13 @@ import {
   type Usage,
 } from '#shared/domain/runs/run-record';
 import type { FileAccount, RunState, S3Ref, StageName } from '#shared/domain/runs/run-state';
-import type {
-  ObjectInfo,
-  ObjectStore,
-  ObjectWriter,
-  TaggedText,
-  VersionedRef,
+import {
+  type ObjectInfo,
+  type ObjectStore,
+  type ObjectWriter,
+  type TaggedText,
+  type VersionedRef,
+  writeConditionHolds,
 } from '#shared/ports/object-store';
 import type { RecommendationRepository } from '#shared/ports/recommendation-repository';
 import type { RunPage, RunRepository } from '#shared/ports/run-repository';
@@ -232,7 +233,7 @@ export class MemoryObjectStore implements ObjectStore {
     etag: string | null,
   ): Promise<boolean> {
     const o = this.current(ref);
-    if (etag === null ? o !== undefined : o === undefined || `"${o.etag}"` !== etag) return false;
+    if (!writeConditionHolds(o && `"${o.etag}"`, etag)) return false;
     this.put(ref, body, { contentType });
     return true;
   }

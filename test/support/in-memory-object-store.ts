@@ -10,6 +10,7 @@ import {
   type ObjectWriter,
   type TaggedText,
   type VersionedRef,
+  writeConditionHolds,
 } from '#shared/ports/object-store';
 
 /** One call made through the port, in the order it was made. */
@@ -155,8 +156,7 @@ export class InMemoryObjectStore implements ObjectStore {
     etag: string | null,
   ): Promise<boolean> {
     const object = this.objects.get(id(ref.bucket, ref.key));
-    const written =
-      etag === null ? object === undefined : object !== undefined && `"${object.version}"` === etag;
+    const written = writeConditionHolds(object && `"${object.version}"`, etag);
     if (written) this.put(ref.bucket, ref.key, body, contentType);
     this.record({
       op: 'writeIfUnchanged',
