@@ -58,6 +58,11 @@ export interface ResponseModelOptions {
    * reach times an offer's appeal (`factored-heads.ts`). Absent or null: the head per arm alone.
    */
   armFactors?: ArmFactors | null;
+  /**
+   * How many times each network trains, from its own starting weights and batch order; the model
+   * averages them all. Default `defaultReplicas(rows)`: 2 up to 100,000 training rows, 1 above.
+   */
+  replicas?: number;
 }
 
 export interface ResponseModelMetrics {
@@ -88,6 +93,26 @@ export interface ResponseModel {
 
 const MAX_SEED = 0x7fffffff;
 
+interface ReplicaSeeds {
+  init: number;
+  shuffle: number;
+}
+
+/**
+ * The seeds of each replica: the first keeps the model's own, so one replica trains exactly as the
+ * model did before replicas; the others are drawn after every other seed, which they leave unchanged.
+ */
+function replicaSeeds(
+  rng: ReturnType<typeof seededRandom>,
+  replicas: number,
+  first: ReplicaSeeds,
+): ReplicaSeeds[] {
+  const seeds = [first];
+  while (seeds.length < replicas)
+    seeds.push({ init: uniformInt(rng, 0, MAX_SEED), shuffle: uniformInt(rng, 0, MAX_SEED) });
+  return seeds;
+}
+
 /**
  * Trains a multi-treatment response model (TARNet-style: shared ReLU layers, then one sigmoid head per
  * arm, column 0 = control) on historical outcomes, and scores it on a holdout stratified by arm.
@@ -96,14 +121,15 @@ const MAX_SEED = 0x7fffffff;
  * differently: the heads per arm are free but learn each pair from its own few hundred contacts; the
  * factored network pools every contact of a channel or an offer but cannot learn a pair's own
  * effect. On ten demo worlds the average raised the plan's share of the oracle from 59.7% to
- * 62.4% (eight up, two down; see the README).
+ * 62.4% (eight up, two down; see the README). Each network trains `replicas` times from its own
+ * seeds, and the model averages every replica of both (see `defaultReplicas`).
  * Deterministic for a given seed on a given backend. Throws `ResponseModelError` on invalid input.
  */
 export async function trainResponseModel(
   data: TrainingSet,
   options: ResponseModelOptions,
 ): Promise<{ model: ResponseModel; metrics: ResponseModelMetrics }> {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(options, data.rows);
   validateTrainingSet(data, resolved.arms, resolved.withoutControl);
   await initTensorflow();
   const started = performance.now();
@@ -127,23 +153,31 @@ export async function trainResponseModel(
   // starts at 50% and spends many epochs just learning the base rate, miscalibrated if training stops early.
   const outputBias = armLogits(train, header.arms);
   const shape = { inputs: header.featureCount, hiddenUnits: resolved.hiddenUnits, outputBias };
-  const common = { ...shape, l2: resolved.l2Regularization, seed: initSeed };
+  const common = { ...shape, l2: resolved.l2Regularization };
   const factors = resolved.armFactors;
-  const members = [
-    () => buildMlp({ ...common, outputs: header.arms + 1, outputActivation: 'sigmoid' }),
-    ...(factors === null ? [] : [() => buildFactoredNetwork({ ...common, factors })]),
-  ];
+  const members = replicaSeeds(rng, resolved.replicas, { init: initSeed, shuffle: shuffleSeed }).flatMap(
+    (seeds) => [
+      {
+        seeds,
+        build: () =>
+          buildMlp({ ...common, seed: seeds.init, outputs: header.arms + 1, outputActivation: 'sigmoid' }),
+      },
+      ...(factors === null
+        ? []
+        : [{ seeds, build: () => buildFactoredNetwork({ ...common, seed: seeds.init, factors }) }]),
+    ],
+  );
   const x = applyScaler(header.scaler, train.features, train.rows);
   const y = encodeTargets(train.arm, train.label, header.arms);
   const networks: tfl.LayersModel[] = [];
   try {
-    for (const build of members) {
+    for (const { seeds, build } of members) {
       const network = build();
       networks.push(network);
       await fitSeeded(network, x, y, train.rows, {
         epochs: resolved.epochs,
         batchSize: resolved.batchSize,
-        seed: shuffleSeed,
+        seed: seeds.shuffle,
         learningRate: resolved.learningRate,
         loss: maskedBinaryCrossentropy,
       });

@@ -1,6 +1,21 @@
 import { ResponseModelError } from './errors';
 import type { ResponseModelOptions, TrainingSet } from './response-model';
 
+/** Up to this many training rows each network trains twice (see `defaultReplicas`). */
+const REPLICATED_UP_TO_ROWS = 100_000;
+
+/**
+ * Replicas a model trains by default. On ten demo worlds (~14,500 training rows, 16 arms), averaging two
+ * replicas of each network raised the plan at a budget for 20% of customers from 83.4% to 86.1% of
+ * the oracle, and its worst world from 70.3% to 82.4%; a third replica added 0.3 points. What the
+ * average removes is the variance of a network fitted to few contacts per arm, which shrinks as
+ * contacts grow while the training time grows with them: past 100,000 rows one replica keeps the
+ * training of 1,000,000 customers within its 5-minute target.
+ */
+export function defaultReplicas(rows: number): number {
+  return rows <= REPLICATED_UP_TO_ROWS ? 2 : 1;
+}
+
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<ResponseModelOptions>;
 
@@ -20,7 +35,7 @@ function positiveInteger(name: string, value: number): void {
 }
 
 /** Fills defaults and rejects options that would train nothing useful or not deterministically. */
-export function resolveOptions(options: ResponseModelOptions): ResolvedOptions {
+export function resolveOptions(options: ResponseModelOptions, rows: number): ResolvedOptions {
   const resolved: ResolvedOptions = {
     seed: options.seed,
     arms: options.arms,
@@ -32,6 +47,7 @@ export function resolveOptions(options: ResponseModelOptions): ResolvedOptions {
     l2Regularization: options.l2Regularization ?? DEFAULT_OPTIONS.l2Regularization,
     withoutControl: options.withoutControl ?? false,
     armFactors: options.armFactors ?? null,
+    replicas: options.replicas ?? defaultReplicas(rows),
   };
   if (!Number.isSafeInteger(resolved.seed)) {
     throw new ResponseModelError(`seed must be an integer, got ${resolved.seed}`);
@@ -41,6 +57,7 @@ export function resolveOptions(options: ResponseModelOptions): ResolvedOptions {
     positiveInteger(`hiddenUnits[${i}]`, units);
   });
   positiveInteger('epochs', resolved.epochs);
+  positiveInteger('replicas', resolved.replicas);
   positiveInteger('batchSize', resolved.batchSize);
   if (!(Number.isFinite(resolved.learningRate) && resolved.learningRate > 0)) {
     throw new ResponseModelError(`learningRate must be a positive number, got ${resolved.learningRate}`);

@@ -11,6 +11,7 @@ import {
   trainResponseModel,
 } from '../../../shared/domain/scoring/response-model';
 import { initTensorflow } from '../../../shared/domain/scoring/tensorflow';
+import { defaultReplicas } from '../../../shared/domain/scoring/validation';
 import {
   baseProbability,
   SYNTHETIC_ARMS,
@@ -33,7 +34,8 @@ beforeAll(async () => {
   vi.stubEnv('TFJS_BACKEND', 'wasm');
   expect(await initTensorflow()).toEqual({ backend: 'wasm' });
   data = syntheticTrainingSet(20_000, 7);
-  ({ model, metrics } = await trainResponseModel(data, { seed: 11, arms: SYNTHETIC_ARMS }));
+  // One replica of one network: the tests below read the one-network artifacts of format version 1.
+  ({ model, metrics } = await trainResponseModel(data, { seed: 11, arms: SYNTHETIC_ARMS, replicas: 1 }));
   artifacts = await model.toArtifacts();
 }, TRAINING_TIMEOUT);
 
@@ -187,11 +189,40 @@ describe('artifacts', () => {
   });
 });
 
+/** Member k of an ensemble's artifacts, as the one-network artifacts of version 1. */
+function member(saved: ModelArtifacts, k: number): ModelArtifacts {
+  const json = JSON.parse(saved.modelJson);
+  const bytes = json.members.map((m: { weightSpecs: { shape: number[] }[] }) =>
+    m.weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0),
+  );
+  const from = bytes.slice(0, k).reduce((a: number, b: number) => a + b, 0);
+  const { members, ...header } = json;
+  return {
+    modelJson: JSON.stringify({ ...header, formatVersion: 1, ...members[k] }),
+    weights: saved.weights.subarray(from, from + bytes[k]),
+  };
+}
+
+/** What member k of an ensemble's artifacts predicts on its own. */
+async function memberPredicts(saved: ModelArtifacts, k: number, set: TrainingSet): Promise<Float32Array> {
+  const one = await loadResponseModel(member(saved, k));
+  const p = one.predict(set.features, set.rows);
+  one.dispose();
+  return p;
+}
+
 describe('with arm factors: two networks, averaged', () => {
   // Arms 1-3 send offer 0 by channel 0, offer 1 by channel 0 and offer 1 by channel 1.
   const factors = { offer: [0, 1, 1], channel: [0, 0, 1] };
   const set = syntheticTrainingSet(4_000, 21);
-  const options = { seed: 5, arms: SYNTHETIC_ARMS, epochs: 3, hiddenUnits: [16, 8], armFactors: factors };
+  const options = {
+    seed: 5,
+    arms: SYNTHETIC_ARMS,
+    epochs: 3,
+    hiddenUnits: [16, 8],
+    armFactors: factors,
+    replicas: 1,
+  };
   let ensemble: ResponseModel;
   let saved: ModelArtifacts;
 
@@ -201,25 +232,11 @@ describe('with arm factors: two networks, averaged', () => {
   }, TRAINING_TIMEOUT);
   afterAll(() => ensemble.dispose());
 
-  /** Member k of the ensemble's artifacts, as the one-network artifacts of version 1. */
-  function member(k: number): ModelArtifacts {
-    const json = JSON.parse(saved.modelJson);
-    const bytes = json.members.map((m: { weightSpecs: { shape: number[] }[] }) =>
-      m.weightSpecs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0),
-    );
-    const from = bytes.slice(0, k).reduce((a: number, b: number) => a + b, 0);
-    const { members, ...header } = json;
-    return {
-      modelJson: JSON.stringify({ ...header, formatVersion: 1, ...members[k] }),
-      weights: saved.weights.subarray(from, from + bytes[k]),
-    };
-  }
-
   it('stores both networks as format version 2 and predicts their mean', async () => {
     expect(JSON.parse(saved.modelJson)).toMatchObject({ formatVersion: 2, arms: 3, featureCount: 6 });
     expect(JSON.parse(saved.modelJson).members).toHaveLength(2);
-    const perArm = await loadResponseModel(member(0));
-    const factored = await loadResponseModel(member(1));
+    const perArm = await loadResponseModel(member(saved, 0));
+    const factored = await loadResponseModel(member(saved, 1));
     const a = perArm.predict(set.features, set.rows);
     const b = factored.predict(set.features, set.rows);
     perArm.dispose();
@@ -236,7 +253,7 @@ describe('with arm factors: two networks, averaged', () => {
     async () => {
       const { armFactors: _, ...single } = options;
       const { model: alone } = await trainResponseModel(set, single);
-      const perArm = await loadResponseModel(member(0));
+      const perArm = await loadResponseModel(member(saved, 0));
       expect(perArm.predict(set.features, set.rows)).toEqual(alone.predict(set.features, set.rows));
       perArm.dispose();
       alone.dispose();
@@ -276,6 +293,62 @@ describe('with arm factors: two networks, averaged', () => {
     await expect(
       trainResponseModel(set, { ...options, armFactors: { offer: [0, 1, 1], channel: [0, -1, 1] } }),
     ).rejects.toThrow(/armFactors.channel must give each of the 3 arms/);
+  });
+});
+
+describe('replicas: each network trained again from its own seeds, all averaged', () => {
+  const factors = { offer: [0, 1, 1], channel: [0, 0, 1] };
+  const set = syntheticTrainingSet(4_000, 21);
+  const options = { seed: 5, arms: SYNTHETIC_ARMS, epochs: 3, hiddenUnits: [16, 8], armFactors: factors };
+  let saved: ModelArtifacts;
+  let once: ModelArtifacts;
+  let predicted: Float32Array;
+
+  beforeAll(async () => {
+    const { model: twice } = await trainResponseModel(set, { ...options, replicas: 2 });
+    saved = await twice.toArtifacts();
+    predicted = twice.predict(set.features, set.rows);
+    twice.dispose();
+    const { model: single } = await trainResponseModel(set, { ...options, replicas: 1 });
+    once = await single.toArtifacts();
+    single.dispose();
+  }, TRAINING_TIMEOUT);
+
+  it('stores both networks of every replica and predicts the mean of all four', async () => {
+    expect(JSON.parse(saved.modelJson).members).toHaveLength(4);
+    const members = await Promise.all([0, 1, 2, 3].map((k) => memberPredicts(saved, k, set)));
+    for (let i = 0; i < predicted.length; i += 89) {
+      const mean = members.reduce((sum, p) => sum + (p[i] as number), 0) / members.length;
+      expect(predicted[i]).toBeCloseTo(mean, 6);
+    }
+  });
+
+  it('trains its first replica exactly as the model of one replica, and the second from other seeds', async () => {
+    const first = await memberPredicts(saved, 0, set);
+    expect(first).toEqual(await memberPredicts(once, 0, set));
+    expect(await memberPredicts(saved, 1, set)).toEqual(await memberPredicts(once, 1, set));
+    expect(await memberPredicts(saved, 2, set)).not.toEqual(first);
+    expect(JSON.parse(saved.modelJson).members[2].modelTopology).not.toEqual(
+      JSON.parse(saved.modelJson).members[0].modelTopology,
+    );
+  });
+
+  it('defaults to two replicas up to 100,000 training rows and one above', async () => {
+    expect(defaultReplicas(14_500)).toBe(2);
+    expect(defaultReplicas(100_000)).toBe(2);
+    expect(defaultReplicas(100_001)).toBe(1);
+    const { model: byDefault } = await trainResponseModel(set, { seed: 5, arms: SYNTHETIC_ARMS, epochs: 1 });
+    expect(JSON.parse((await byDefault.toArtifacts()).modelJson).members).toHaveLength(2);
+    byDefault.dispose();
+  });
+
+  it('rejects a count of replicas that is not a positive whole number', async () => {
+    await expect(trainResponseModel(set, { ...options, replicas: 0 })).rejects.toThrow(
+      'replicas must be a positive integer, got 0',
+    );
+    await expect(trainResponseModel(set, { ...options, replicas: 1.5 })).rejects.toThrow(
+      'replicas must be a positive integer, got 1.5',
+    );
   });
 });
 
