@@ -33,6 +33,7 @@ import {
 } from '../domain/scoring/response-model';
 import { initTensorflow } from '../domain/scoring/tensorflow';
 import { upliftImportance } from '../domain/scoring/uplift-importance';
+import { scaledUplift, upliftSlope } from '../domain/scoring/uplift-slope';
 import { DEFAULT_OPTIONS } from '../domain/scoring/validation';
 import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
@@ -78,7 +79,8 @@ const SCORING_CHUNK = 20_000;
  * P(response | action) per action, each to 6 decimals. The model runs once per discount level (the
  * control pass at level 0), each action read from its arm's head at its own level. With a prior
  * uplift share the model has no control head, and P(response | control) is the baseline implied by
- * the row's action propensities.
+ * the row's action propensities. Each action's uplift over control is scaled by `slope` (the
+ * holdout's uplift slope, 1 for none).
  */
 async function* scoreRows(
   store: ObjectStore,
@@ -87,6 +89,7 @@ async function* scoreRows(
   vector: FeatureVector,
   actions: readonly ScoredAction[],
   priorUpliftShare: number | null,
+  slope: number,
 ): AsyncIterable<string> {
   const features = state.stages.features;
   if (!features) throw new Error('score needs the features stage output');
@@ -117,7 +120,7 @@ async function* scoreRows(
           ? (control[i * heads] ?? 0)
           : baselineFromPropensity(propensities, priorUpliftShare);
       let line = `${csvTextCell(ids[i] as string)},${formatFixed(pControl, 6)}`;
-      for (const p of propensities) line += `,${formatFixed(p, 6)}`;
+      for (const p of propensities) line += `,${formatFixed(scaledUplift(pControl, p, slope), 6)}`;
       yield `${line}\n`;
     }
     ids = [];
@@ -276,6 +279,11 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   // The uplift is measured when a model learned against a control group scores, this run's or the champion's.
   const measured = basis.kind !== 'propensity-prior';
   const upliftModel = measured ? scorer : priorUpliftPredictor(scorer, priorUpliftShare);
+  // Only a model learned against a control group has an uplift to check on the holdout.
+  const slope =
+    measured && holdout.rows > 0
+      ? upliftSlope(scorer.predict(holdout.features, holdout.rows), holdout.arm, holdout.label, arms)
+      : undefined;
 
   const scoresRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).scores };
   const header = ['customer_id', 'p_control', ...actions.map((_, i) => `p_action_${i + 1}`)];
@@ -298,7 +306,15 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       deps.store,
       scoresRef,
       header,
-      scoreRows(deps.store, state, scorer, training.vector, actions, measured ? null : priorUpliftShare),
+      scoreRows(
+        deps.store,
+        state,
+        scorer,
+        training.vector,
+        actions,
+        measured ? null : priorUpliftShare,
+        slope?.applied ?? 1,
+      ),
     );
   } finally {
     scorer.dispose();
@@ -347,6 +363,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
           ? outputMetrics(train.rows, holdout.rows, challengerEvaluation)
           : outputMetrics(kept.card.metrics.trainRows, holdout.rows, kept.evaluation),
       importance,
+      ...(slope ? { upliftSlope: slope } : {}),
       customerValue,
       model: {
         version: kept?.version ?? version,

@@ -302,6 +302,18 @@ export const scoreOutput = z.object({
   }),
   /** The inputs that move the scoring model's uplift most (permutation importance on the holdout), top first. */
   importance: z.array(z.object({ feature: z.string(), importance: z.number() })).optional(),
+  /**
+   * The scoring model's uplift slope on this run's holdout, and the factor every uplift in the scores
+   * was scaled by (see `uplift-slope.ts`). Absent without a control group, and on older payloads.
+   */
+  upliftSlope: z
+    .object({
+      measured: z.number().nullable(),
+      standardError: z.number().nullable(),
+      applied: z.number(),
+      treatedRows: z.number().int(),
+    })
+    .optional(),
   /** Churn, value and lifetime scores; optional because payloads from before these models lack them. */
   customerValue: customerValueOutput.optional(),
   /** The champion decision. Optional because payloads from before the model registry lack it. */

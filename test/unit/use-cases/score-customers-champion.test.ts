@@ -46,6 +46,11 @@ describe('scoreRunCustomers and the champion model', () => {
       expect(out.model?.challengerMetric).toBeGreaterThan(0.1);
       expect(out.metrics.holdoutQini).toBe(out.model?.challengerMetric);
       expect(out.modelPrefix).toEqual(ref('models/response/run-a/'));
+      // The uplift slope is measured on the holdout's treated rows and applied within its bounds.
+      const slope = out.upliftSlope;
+      expect(slope?.treatedRows).toBeGreaterThan(0);
+      expect(slope?.measured).toEqual(expect.any(Number));
+      expect(slope?.applied).toBe(Math.min(1, Math.max(0.5, slope?.measured ?? Number.NaN)));
       // The planted uplift depends on online_share (O1) and recency_days (O2) only.
       expect(
         out.importance

@@ -41,6 +41,8 @@ describe('scoreRunCustomers on a history without a randomized control group', ()
       );
       expect(out.model).toMatchObject({ version: 'run-a', champion: false, challengerMetric: null });
       expect(out.metrics.holdoutQini).toBeNull();
+      // No control group, no uplift to check on the holdout: the prior share is used as it is.
+      expect(out.upliftSlope).toBeUndefined();
       expect(out.modelPrefix).toEqual(ref('models/propensity/run-a/'));
       expect(store.text(LAKE, POINTER)).toBeUndefined();
       const card = modelCard.parse(
