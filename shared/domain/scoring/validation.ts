@@ -6,8 +6,8 @@ const REPLICATED_UP_TO_ROWS = 100_000;
 
 /**
  * Replicas a model trains by default. On ten demo worlds (~14,500 training rows, 16 arms), averaging two
- * replicas of each network raised the plan at a budget for 20% of customers from 83.4% to 86.1% of
- * the oracle, and its worst world from 70.3% to 82.4%; a third replica added 0.3 points. What the
+ * replicas of each network raised the plan at a budget for 20% of customers from 83.4% to 85.2% of
+ * the oracle, and its worst world from 70.3% to 80.7%; in a trial a third replica added 0.3 points. What the
  * average removes is the variance of a network fitted to few contacts per arm, which shrinks as
  * contacts grow while the training time grows with them: past 100,000 rows one replica keeps the
  * training of 1,000,000 customers within its 5-minute target.
