@@ -260,6 +260,12 @@ function toJson(summary: DemoSummary, scorecard?: Scorecard) {
               Number(r.figures.incrementalProfit.toFixed(2)),
             ]),
           ),
+          // The plan's true spend, and its share of the oracle given that spend (see SameSpendComparison).
+          engineTrueSpend: scorecard.engine ? Number(scorecard.engine.figures.spend.toFixed(2)) : null,
+          percentOfOracleAtPlanSpend:
+            scorecard.engine?.atPlanSpend.percentOfOracle == null
+              ? null
+              : Number(scorecard.engine.atPlanSpend.percentOfOracle.toFixed(2)),
           modelQini: scorecard.model?.qini ?? null,
         }
       : null,

@@ -14,7 +14,14 @@ const savedScorecard = z.object({
     })
     .nullable()
     .optional(),
-  engine: z.object({ percentOfOracle: z.number().nullable() }).nullable().optional(),
+  engine: z
+    .object({
+      percentOfOracle: z.number().nullable(),
+      // Scorecards saved before the same-spend comparison lack it.
+      atPlanSpend: z.object({ spend: z.number(), percentOfOracle: z.number().nullable() }).optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 /**
@@ -54,6 +61,19 @@ export function syntheticSection(runsDir: string, scorecardsDir: string): Scorec
   const percent = card.engine?.percentOfOracle;
   if (percent !== undefined && percent !== null) {
     rows.push(row('plan % of oracle profit', percent, { model: 'engine plan', target: 90 }));
+  }
+  const atSpend = card.engine?.atPlanSpend;
+  if (atSpend && atSpend.percentOfOracle !== null) {
+    rows.push(
+      row(
+        `plan % of oracle profit at its true spend (${atSpend.spend.toFixed(0)})`,
+        atSpend.percentOfOracle,
+        {
+          model: 'engine plan',
+          target: 90,
+        },
+      ),
+    );
   }
   return { dataset: 'synthetic', rows };
 }

@@ -26,6 +26,14 @@ function strategyTable(card: Scorecard): SafeHtml {
   return html`<div class="scroll"><table><thead><tr><th>strategy</th><th class="num">% of oracle</th><th class="num">incremental profit</th><th class="num">incremental revenue</th><th class="num">incremental conversions</th><th class="num">spend</th><th class="num">ROI</th><th class="num">contacted</th><th>limits broken</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
+/** What the plan's extra spend under the truth bought, or '' when it kept to the budget. */
+export function sameSpendNote(card: Scorecard): string {
+  const engine = card.engine;
+  if (!engine || engine.atPlanSpend.spend <= card.budget) return '';
+  const { spend, oracleProfit, percentOfOracle } = engine.atPlanSpend;
+  return `Under the truth the plan spends ${money(spend)} against the budget of ${money(card.budget)} (more customers redeem its discounts than it expected); the oracle given ${money(spend)} earns ${money(oracleProfit)}, of which the plan earns ${percent(percentOfOracle)}.`;
+}
+
 function budgetChart(card: Scorecard): SafeHtml {
   const series: LineSeries[] = STRATEGIES.map((name) => ({
     label: STRATEGY_LABELS[name],
@@ -33,7 +41,13 @@ function budgetChart(card: Scorecard): SafeHtml {
     dashed: name === 'oracle',
   }));
   const marks = card.engine
-    ? [{ label: 'this plan', x: card.budget, y: card.engine.figures.incrementalProfit }]
+    ? [
+        {
+          label: 'this plan',
+          x: Math.max(card.budget, card.engine.figures.spend),
+          y: card.engine.figures.incrementalProfit,
+        },
+      ]
     : [];
   return lineChart(series, {
     caption: 'True incremental profit against budget, per strategy',
@@ -95,6 +109,7 @@ export function renderScorecardHtml(card: Scorecard, title: string): string {
     `Past ${money(card.saturationBudget)} of spend more budget buys nothing: every profitable action is taken.`,
     "An action is an offer at a discount level, on a channel, in a send window. A plan that names no level sends the default one, and every plan that names no window sends in the channel's first; the oracle chooses both.",
     'Baselines are handed the true signals they rank by (true propensity, churn risk and value); the engine is not.',
+    sameSpendNote(card),
     card.engine && card.engine.unmatched > 0
       ? `${card.engine.unmatched} targeted rows of the plan name a customer or action the truth does not know; they are left out of its figures.`
       : '',
@@ -121,10 +136,16 @@ export function formatScorecard(card: Scorecard): string {
     (r) =>
       `  ${r.label.padEnd(width)}  ${percent(r.percentOfOracle).padStart(7)}  profit ${money(r.figures.incrementalProfit).padStart(11)}  spend ${money(r.figures.spend).padStart(10)}${r.figures.breaches.length > 0 ? `  (${r.figures.breaches.join('; ')})` : ''}`,
   );
+  const sameSpend = sameSpendNote(card);
   const model = card.model
     ? [
         `  model vs truth: Qini ${fixed(card.model.qini, 3)}, calibration error ${fixed(card.model.calibrationError, 4)}`,
       ]
     : [];
-  return ['Scorecard under the planted truth (% of oracle):', ...lines, ...model].join('\n');
+  return [
+    'Scorecard under the planted truth (% of oracle):',
+    ...lines,
+    ...(sameSpend ? [`  ${sameSpend}`] : []),
+    ...model,
+  ].join('\n');
 }

@@ -23,6 +23,26 @@ export interface StrategyRow {
   readonly certificate?: Certificate;
 }
 
+/**
+ * The oracle given what the plan truly spends. A plan built on estimates meets the budget only in
+ * its own expectation: where it underestimates who redeems a discount, it spends more under the
+ * truth, and the profit it buys with that extra money flatters its share of the oracle held to
+ * the budget. Measured against the oracle given the same spend, the extra money buys nothing.
+ */
+export interface SameSpendComparison {
+  /** The plan's true spend, or the budget when it spends less: the oracle is always allowed the budget. */
+  readonly spend: number;
+  readonly oracleProfit: number;
+  /** The plan's profit as a percent of this oracle's; null when it earns nothing. */
+  readonly percentOfOracle: number | null;
+}
+
+export interface EngineRow extends StrategyRow {
+  readonly runId: string;
+  readonly unmatched: number;
+  readonly atPlanSpend: SameSpendComparison;
+}
+
 export interface BudgetPoint {
   readonly budget: number;
   /** True incremental profit per strategy at this budget. */
@@ -34,7 +54,7 @@ export interface Scorecard {
   readonly actions: number;
   readonly budget: number;
   readonly rows: readonly StrategyRow[];
-  readonly engine: (StrategyRow & { readonly runId: string; readonly unmatched: number }) | null;
+  readonly engine: EngineRow | null;
   /** Spend past which the oracle buys nothing more: every profitable action is taken. */
   readonly saturationBudget: number;
   readonly budgetCurve: readonly BudgetPoint[];
@@ -84,6 +104,12 @@ export function buildScorecard(world: TrueWorld, options: { seed: number; engine
   let engine: Scorecard['engine'] = null;
   if (options.engine) {
     const figures = planFigures(world, options.engine.choice);
+    // A cent of slack, as for the budget breach: sums of many small floats are not exact.
+    const overspent = figures.spend > budget + 0.01;
+    const spend = overspent ? figures.spend : budget;
+    const oracleAtSpend = overspent
+      ? planFigures(world, plan('oracle', spend).choice).incrementalProfit
+      : oracleProfit;
     engine = {
       name: 'engine',
       label: options.engine.label ?? `This engine's plan (run ${options.engine.runId})`,
@@ -91,6 +117,11 @@ export function buildScorecard(world: TrueWorld, options: { seed: number; engine
       percentOfOracle: percentOf(figures.incrementalProfit, oracleProfit),
       runId: options.engine.runId,
       unmatched: options.engine.unmatched,
+      atPlanSpend: {
+        spend,
+        oracleProfit: oracleAtSpend,
+        percentOfOracle: percentOf(figures.incrementalProfit, oracleAtSpend),
+      },
     };
   }
   return {

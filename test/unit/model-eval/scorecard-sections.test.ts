@@ -70,4 +70,23 @@ describe('syntheticSection', () => {
     expect(plan?.value).toBe(48.6);
     expect(plan && rowMeetsTarget(plan)).toBe(false);
   });
+
+  it("adds the plan's share of the oracle at its true spend when the scorecard has it", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eval-'));
+    mkdirSync(join(dir, 'runs'));
+    mkdirSync(join(dir, 'cards'));
+    writeFileSync(join(dir, 'runs/latest.json'), JSON.stringify({ runId: 'run-1' }));
+    writeFileSync(
+      join(dir, 'cards/run-1.json'),
+      JSON.stringify({
+        engine: { percentOfOracle: 84.7, atPlanSpend: { spend: 1613.4, percentOfOracle: 71.3 } },
+      }),
+    );
+    const section = syntheticSection(join(dir, 'runs'), join(dir, 'cards'));
+    if ('skipped' in section) throw new Error(section.skipped);
+    const atSpend = section.rows.find((r) =>
+      r.metric.startsWith('plan % of oracle profit at its true spend'),
+    );
+    expect(atSpend).toMatchObject({ value: 71.3, target: 90, metric: expect.stringContaining('1613') });
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatScorecard, renderScorecardHtml } from '#shared/domain/scorecard/render-scorecard';
 import { buildScorecard } from '#shared/domain/scorecard/scorecard';
-import { STRATEGIES, STRATEGY_LABELS } from '#shared/domain/scorecard/strategies';
+import { STRATEGIES, STRATEGY_LABELS, strategyPlanner } from '#shared/domain/scorecard/strategies';
 import { randomWorld } from './world-fixture';
 
 describe('the scorecard page and table', () => {
@@ -34,5 +34,17 @@ describe('the scorecard page and table', () => {
     expect(text.split('\n')).toHaveLength(1 + STRATEGIES.length + 1 + 1);
     expect(text).toMatch(/Oracle: optimal plan on the true model\s+100\.0%/);
     expect(text).toContain('model vs truth: Qini 1.000');
+    expect(text).not.toContain('the oracle given');
+  });
+
+  it('says what an overspending plan earns against the oracle given the same spend', () => {
+    const lavish = strategyPlanner(world, 1)('oracle', 160).choice;
+    const over = buildScorecard(world, { seed: 1, engine: { runId: 'r2', choice: lavish, unmatched: 0 } });
+    const spend = over.engine?.atPlanSpend.spend ?? 0;
+    expect(spend).toBeGreaterThan(80);
+    const note = `Under the truth the plan spends ${spend.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} against the budget of 80.00`;
+    expect(formatScorecard(over)).toContain(note);
+    expect(formatScorecard(over)).toMatch(/of which the plan earns 100\.0%/);
+    expect(renderScorecardHtml(over, 'Scorecard')).toContain(note);
   });
 });

@@ -237,5 +237,28 @@ describe('buildScorecard', () => {
     }
     expect(card.budgetCurve.at(-1)?.budget).toBeCloseTo(card.saturationBudget, 6);
     expect(card.model).toBeNull();
+    // Within the budget, the oracle at the plan's spend is the oracle at the budget.
+    expect(card.engine?.atPlanSpend).toMatchObject({ spend: 300 });
+    expect(card.engine?.atPlanSpend.percentOfOracle).toBeCloseTo(100, 9);
+  });
+
+  it('judges a plan that overspends under the truth against the oracle given the same spend', () => {
+    const world = randomWorld(3000, 21, 300);
+    const plan = strategyPlanner(world, 3);
+    // The oracle's plan for twice the budget: more profit than the oracle held to the budget can buy.
+    const lavish = plan('oracle', 600).choice;
+    const spent = planFigures(world, lavish).spend;
+    expect(spent).toBeGreaterThan(300);
+    const card = buildScorecard(world, { seed: 3, engine: { runId: 'r1', choice: lavish, unmatched: 0 } });
+    expect(card.engine?.percentOfOracle ?? 0).toBeGreaterThan(100);
+    expect(card.engine?.figures.breaches[0]).toMatch(/against a budget of 300/);
+    expect(card.engine?.atPlanSpend.spend).toBeCloseTo(spent, 9);
+    expect(card.engine?.atPlanSpend.oracleProfit).toBeCloseTo(
+      planFigures(world, plan('oracle', spent).choice).incrementalProfit,
+      9,
+    );
+    // Given what it spent, the oracle does as well as the plan, to within its certified gap (0.01%).
+    expect(card.engine?.atPlanSpend.percentOfOracle ?? 200).toBeLessThanOrEqual(100.01);
+    expect(card.engine?.atPlanSpend.percentOfOracle ?? 0).toBeGreaterThan(99);
   });
 });
