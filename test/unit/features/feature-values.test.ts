@@ -343,15 +343,16 @@ describe('offerEconomics, channels and datasetCounts', () => {
       valid_to: '2026-03-31',
       max_volume: 100,
       conversions: 1,
-      value_per_response: 40,
     });
+    // K1 paid 40 for a basket sent at 10% off: the basket before the discount was worth 40 / 0.9.
+    expect(o1?.value_per_response).toBeCloseTo(40 / 0.9, 12);
     expect(o1?.margin_rate).toBeCloseTo(0.4, 12); // 1 - 6/10
     // Food has no unit costs: the store-wide margin 1 - (6 + 15) / (10 + 20).
-    // The store-wide fallback averages treated conversions within the window only: K1's 40 (K3 is control).
+    // The store-wide fallback averages treated conversions within the window only: K1's (K3 is control).
+    expect(o2?.value_per_response).toBeCloseTo(40 / 0.9, 12);
     expect(o2).toMatchObject({
       offer_id: 'O2',
       conversions: 0,
-      value_per_response: 40,
       max_volume: null,
       discount_levels: null,
       eligibility: null,
@@ -361,8 +362,8 @@ describe('offerEconomics, channels and datasetCounts', () => {
       offer_id: 'O3',
       target_category: null,
       conversions: 0,
-      value_per_response: 40,
     });
+    expect(o3?.value_per_response).toBeCloseTo(40 / 0.9, 12);
     expect(o3?.margin_rate).toBeCloseTo(0.3, 12);
   });
 

@@ -1,8 +1,10 @@
 -- What a response to each offer is worth: the mean converted basket of treated contacts that
--- converted within the response window, and the gross margin of the offer's target category,
--- with store-wide fallbacks.
+-- converted within the response window, before the discount they were sent, and the gross margin
+-- of the offer's target category, with store-wide fallbacks. The revenue recorded is what the
+-- customer paid; the plan's objective subtracts the discount every redeemer gets on its own (as a
+-- share of this value), so the value is grossed back up by the contact's discount level.
 WITH treated_conversions AS (
-  SELECT k.offer_id, r.revenue
+  SELECT k.offer_id, r.revenue / NULLIF(1 - CAST(COALESCE(k.discount_pct, 0) AS DOUBLE) / 100, 0) AS revenue
   FROM contacts k
   JOIN responses r ON r.contact_id = k.contact_id AND r.run_id = '{{run_id}}'
   WHERE k.run_id = '{{run_id}}' AND k."group" = 'treatment' AND r.revenue > 0
