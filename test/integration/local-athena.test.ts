@@ -604,3 +604,50 @@ describe('local Athena on a table listed over several ListObjectsV2 pages', () =
     },
   );
 });
+
+describe('local Athena keeping only the latest results', () => {
+  it('drops the oldest result past resultsKept: GetQueryResults says so, its CSV stays', async () => {
+    const keeping = await startLocalAthena({
+      s3,
+      workgroup: WORKGROUP,
+      database: DATABASE,
+      outputLocation: OUTPUT,
+      tables,
+      cacheDir: join(tempDir, 'cache-kept'),
+      resultsKept: 2,
+    });
+    const keepingClient = new AthenaClient({
+      region: 'us-east-1',
+      endpoint: keeping.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const ids: string[] = [];
+      for (const n of [1, 2, 3]) {
+        const id = await startQuery(`SELECT ${n} AS n`, {}, keepingClient);
+        expect((await waitForQuery(id, keepingClient)).Status?.State).toBe('SUCCEEDED');
+        ids.push(id);
+      }
+      const [first, second, third] = ids as [string, string, string];
+      await expect(
+        keepingClient.send(new GetQueryResultsCommand({ QueryExecutionId: first })),
+      ).rejects.toMatchObject({
+        name: 'InvalidRequestException',
+        message: expect.stringContaining(`keeps the results of its latest 2 queries`),
+      });
+      // The execution itself is still described, and its CSV is where Athena would have left it.
+      expect((await describeQuery(first, keepingClient)).Status?.State).toBe('SUCCEEDED');
+      expect(await readOutputCsv(first)).toBe('"n"\n"1"\n');
+      for (const [id, n] of [
+        [second, '2'],
+        [third, '3'],
+      ] as const) {
+        const results = await keepingClient.send(new GetQueryResultsCommand({ QueryExecutionId: id }));
+        expect(cells(results.ResultSet?.Rows?.[1])).toEqual([n]);
+      }
+    } finally {
+      keepingClient.destroy();
+      await keeping.stop();
+    }
+  });
+});

@@ -34,7 +34,15 @@ export interface LocalAthenaOptions {
   cacheDir: string;
   /** Default 0 (ephemeral). */
   port?: number;
+  /**
+   * Results of this many latest successful queries stay readable by GetQueryResults (default
+   * DEFAULT_RESULTS_KEPT); older ones are dropped from DuckDB, so a stack left running for
+   * scheduled runs does not grow without bound. Their CSV stays in the output location.
+   */
+  resultsKept?: number;
 }
+
+export const DEFAULT_RESULTS_KEPT = 200;
 
 export interface LocalAthena {
   /** `http://127.0.0.1:<port>`, for the Athena client's `endpoint`. */
@@ -76,8 +84,10 @@ export interface QueryRecord extends QuerySubmission {
   completedAt?: number;
   engineMillis: number;
   dataScannedBytes: number;
-  /** Set once the result is stored (SUCCEEDED). */
+  /** Set once the result is stored (SUCCEEDED); unset again when it is dropped to keep newer ones. */
   result?: StoredResult;
+  /** The result was dropped: only the CSV in the output location is left. */
+  resultDropped?: boolean;
 }
 
 /** A query result kept in DuckDB for paging, and written to S3 as Athena's CSV. */

@@ -1,6 +1,6 @@
 import { startAwsJsonServer } from '../aws-json-server';
 import { athenaOperations } from './athena-operations';
-import type { LocalAthena, LocalAthenaOptions } from './athena-types';
+import { DEFAULT_RESULTS_KEPT, type LocalAthena, type LocalAthenaOptions } from './athena-types';
 import { QueryRunner } from './query-runner';
 
 export type { LakeTableLocation, LocalAthena, LocalAthenaOptions } from './athena-types';
@@ -19,6 +19,7 @@ export async function startLocalAthena(options: LocalAthenaOptions): Promise<Loc
     tables: options.tables,
     cacheDir: options.cacheDir,
     output,
+    resultsKept: options.resultsKept ?? DEFAULT_RESULTS_KEPT,
   });
   try {
     const operations = athenaOperations(runner, {

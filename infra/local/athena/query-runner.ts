@@ -33,6 +33,8 @@ export interface QueryRunnerOptions {
   tables: readonly LakeTableLocation[];
   cacheDir: string;
   output: { bucket: string; prefix: string };
+  /** Successful results kept in DuckDB for GetQueryResults, newest first; older ones are dropped. */
+  resultsKept: number;
 }
 
 const UNSUPPORTED = 'local Athena supports SELECT and WITH queries only';
@@ -54,6 +56,8 @@ export class QueryRunner {
   private readonly readQueue = new SerialQueue();
   private readonly inFlight = new Set<Promise<void>>();
   private runningId: string | undefined;
+  /** Successful queries whose result is still in DuckDB, oldest first. */
+  private readonly kept: QueryRecord[] = [];
 
   private constructor(
     private readonly options: QueryRunnerOptions,
@@ -149,6 +153,11 @@ export class QueryRunner {
     if (record.state === 'QUEUED' || record.state === 'RUNNING') {
       throw invalidRequest(`Query has not yet finished. Current state: ${record.state}`);
     }
+    if (record.resultDropped) {
+      throw invalidRequest(
+        `The result of query ${record.id} is no longer kept: this local endpoint keeps the results of its latest ${this.options.resultsKept} queries. Its CSV is still at s3://${this.options.output.bucket}/${this.options.output.prefix}${record.id}.csv`,
+      );
+    }
     if (record.state !== 'SUCCEEDED' || !record.result) {
       const reason = record.stateChangeReason ? `\n${record.stateChangeReason}` : '';
       throw invalidRequest(`Query did not finish successfully. Final query state: ${record.state}${reason}`);
@@ -196,6 +205,11 @@ export class QueryRunner {
       this.throwIfCancelled(record);
       record.result = stored;
       this.transition(record, 'SUCCEEDED');
+      this.kept.push(record);
+      // Not in the catch below: a failed drop of an old result must not fail or drop this one.
+      await this.dropOldResults().catch((error: unknown) => {
+        console.warn(`local Athena: an old result could not be dropped: ${errorMessage(error)}`);
+      });
     } catch (error) {
       if (record.state === 'RUNNING') this.transition(record, 'FAILED', errorMessage(error));
       await this.queue.run(() => dropResult(this.queryConnection, record.id)).catch(() => undefined);
@@ -237,6 +251,19 @@ export class QueryRunner {
     await exportResultCsv(connection, stored, csvFile);
     record.engineMillis = Math.round(performance.now() - engineStart);
     return stored;
+  }
+
+  /**
+   * Drops the oldest results past `resultsKept`, on the read connection after any page of them
+   * already queued, so a long query on the other connection does not hold it up.
+   */
+  private async dropOldResults(): Promise<void> {
+    while (this.kept.length > this.options.resultsKept) {
+      const oldest = this.kept.shift() as QueryRecord;
+      oldest.resultDropped = true;
+      delete oldest.result;
+      await this.readQueue.run(() => dropResult(this.readConnection, oldest.id));
+    }
   }
 
   private throwIfCancelled(record: QueryRecord): void {
