@@ -43,26 +43,29 @@ describe('syntheticSection', () => {
     });
   });
 
-  it("reads the latest run's model-vs-truth figures and the plan's share of the oracle", () => {
+  /** The synthetic section read from a latest run `run-1` whose saved scorecard is `card`. */
+  const sectionOf = (card: unknown) => {
     const dir = mkdtempSync(join(tmpdir(), 'eval-'));
     mkdirSync(join(dir, 'runs'));
     mkdirSync(join(dir, 'cards'));
     writeFileSync(join(dir, 'runs/latest.json'), JSON.stringify({ runId: 'run-1' }));
-    writeFileSync(
-      join(dir, 'cards/run-1.json'),
-      JSON.stringify({
-        model: {
-          qini: 0.6,
-          auuc: 150,
-          calibrationError: 0.01,
-          meanEstimatedUplift: 0.04,
-          meanTrueUplift: 0.02,
-        },
-        engine: { percentOfOracle: 48.6 },
-      }),
-    );
+    writeFileSync(join(dir, 'cards/run-1.json'), JSON.stringify(card));
     const section = syntheticSection(join(dir, 'runs'), join(dir, 'cards'));
     if ('skipped' in section) throw new Error(section.skipped);
+    return section;
+  };
+
+  it("reads the latest run's model-vs-truth figures and the plan's share of the oracle", () => {
+    const section = sectionOf({
+      model: {
+        qini: 0.6,
+        auuc: 150,
+        calibrationError: 0.01,
+        meanEstimatedUplift: 0.04,
+        meanTrueUplift: 0.02,
+      },
+      engine: { percentOfOracle: 48.6 },
+    });
     const byMetric = new Map(section.rows.map((r) => [r.metric, r]));
     expect(byMetric.get('qini vs truth')?.value).toBe(0.6);
     expect(byMetric.get('mean estimated / true uplift')?.value).toBeCloseTo(2, 12);
@@ -72,18 +75,9 @@ describe('syntheticSection', () => {
   });
 
   it("adds the plan's share of the oracle at its true spend when the scorecard has it", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'eval-'));
-    mkdirSync(join(dir, 'runs'));
-    mkdirSync(join(dir, 'cards'));
-    writeFileSync(join(dir, 'runs/latest.json'), JSON.stringify({ runId: 'run-1' }));
-    writeFileSync(
-      join(dir, 'cards/run-1.json'),
-      JSON.stringify({
-        engine: { percentOfOracle: 84.7, atPlanSpend: { spend: 1613.4, percentOfOracle: 71.3 } },
-      }),
-    );
-    const section = syntheticSection(join(dir, 'runs'), join(dir, 'cards'));
-    if ('skipped' in section) throw new Error(section.skipped);
+    const section = sectionOf({
+      engine: { percentOfOracle: 84.7, atPlanSpend: { spend: 1613.4, percentOfOracle: 71.3 } },
+    });
     const atSpend = section.rows.find((r) =>
       r.metric.startsWith('plan % of oracle profit at its true spend'),
     );
