@@ -39,6 +39,7 @@ import type { StageResult } from '../lambda/pipeline-stage';
 import type { ObjectStore } from '../ports/object-store';
 import { csvTextCell, readCsvRecords, writeCsvLines } from './csv-objects';
 import { scoreCustomerValue } from './scoring/customer-value-models';
+import { fitOnAllRows, fitsOnAllRows, loadFinalFit } from './scoring/final-fit';
 import { lostPromotion, writeChampionPointer, writeModel } from './scoring/model-registry';
 import {
   evaluate,
@@ -207,16 +208,17 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
   const split = stableHoldout(training.keys, training.arm, arms, DEFAULT_OPTIONS.holdoutFraction);
   const train = gatherRows(training, split.train);
   const holdout = gatherRows(training, split.holdout);
+  const trainingOptions: ResponseModelOptions = {
+    ...deps.training,
+    seed: state.campaign.seed,
+    arms,
+    holdoutFraction: 0,
+    withoutControl: !randomized,
+    armFactors: armFactorsOf(training.arms),
+  };
   const { model: trained, metrics: fit } = await trainResponseModel(
     { ...train, featureCount },
-    {
-      ...deps.training,
-      seed: state.campaign.seed,
-      arms,
-      holdoutFraction: 0,
-      withoutControl: !randomized,
-      armFactors: armFactorsOf(training.arms),
-    },
+    trainingOptions,
   );
   const artifacts = await trained.toArtifacts();
   trained.dispose();
@@ -274,16 +276,38 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
         holdout,
         prior: responseBasis,
       });
-  const { scorer, kept, pointer, basis } = selected;
-  let { decision } = selected;
+  const { kept, pointer, basis } = selected;
+  let { decision, scorer } = selected;
   // The uplift is measured when a model learned against a control group scores, this run's or the champion's.
   const measured = basis.kind !== 'propensity-prior';
-  const upliftModel = measured ? scorer : priorUpliftPredictor(scorer, priorUpliftShare);
-  // Only a model learned against a control group has an uplift to check on the holdout.
+  // Only a model learned against a control group has an uplift to check on the holdout, and only the
+  // network that has not seen it: the one the holdout measured, not its final fit.
   const slope =
     measured && holdout.rows > 0
       ? upliftSlope(scorer.predict(holdout.features, holdout.rows), holdout.arm, holdout.label, arms)
       : undefined;
+  // The network that scores: a kept champion's final fit, or this run's trained again on every row.
+  if (kept?.card.finalFit) {
+    const final = await loadFinalFit(deps.store, deps.lakeBucket, kept.prefix);
+    scorer.dispose();
+    scorer = final;
+  } else if (kept === undefined && randomized && fitsOnAllRows(training.rows)) {
+    const all = gatherRows(
+      training,
+      Int32Array.from({ length: training.rows }, (_, row) => row),
+    );
+    const final = await fitOnAllRows(
+      deps.store,
+      deps.lakeBucket,
+      prefix,
+      card,
+      { ...all, featureCount },
+      trainingOptions,
+    );
+    scorer.dispose();
+    scorer = final.model;
+  }
+  const upliftModel = measured ? scorer : priorUpliftPredictor(scorer, priorUpliftShare);
 
   const scoresRef = { bucket: deps.lakeBucket, key: runArtifactKeys(state.runId).scores };
   const header = ['customer_id', 'p_control', ...actions.map((_, i) => `p_action_${i + 1}`)];

@@ -22,6 +22,9 @@ export const MODEL_FILES = {
   card: 'model-card.json',
 } as const;
 
+/** Where, below a version's prefix, the network trained on every row lives (see `finalFit`). */
+export const FINAL_FIT_DIR = 'final/';
+
 /** What history a model learned from. */
 export const dataWindow = z.object({
   /** The batch's as-of date: the day its customers were scored. */
@@ -116,6 +119,18 @@ export const modelCard = z.object({
     ),
     trainingMs: z.number().nonnegative(),
   }),
+  /**
+   * Set when, once the holdout had chosen it, the same recipe was trained again on every row,
+   * holdout included, and that network (under `final/`) is what scores. The metrics above stay the
+   * first network's, measured on rows it did not see; it stays what a later challenger is measured
+   * against, since the final network has seen the holdout.
+   */
+  finalFit: z
+    .object({
+      trainRows: z.number().int().positive(),
+      trainingMs: z.number().nonnegative(),
+    })
+    .optional(),
   backend: z.string(),
 });
 export type ModelCard = z.infer<typeof modelCard>;

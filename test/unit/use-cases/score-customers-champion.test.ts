@@ -80,6 +80,17 @@ describe('scoreRunCustomers and the champion model', () => {
       expect(card.featureHash).toMatch(/^[0-9a-f]{64}$/);
       expect(card.metrics.holdoutQini).toBe(out.model?.challengerMetric);
       expect(card.metrics.trainRows + card.metrics.holdoutRows).toBe(3000);
+      // Once chosen, the recipe trained again on every row, holdout included, and that network scores.
+      expect(card.finalFit?.trainRows).toBe(3000);
+      expect(card.finalFit?.trainingMs).toBeGreaterThan(0);
+      expect(store.keys(LAKE, 'models/response/run-a/final/')).toEqual([
+        'models/response/run-a/final/model-card.json',
+        'models/response/run-a/final/model.json',
+        'models/response/run-a/final/weights.bin',
+      ]);
+      expect(store.text(LAKE, 'models/response/run-a/final/weights.bin')).not.toBe(
+        store.text(LAKE, 'models/response/run-a/weights.bin'),
+      );
 
       expect(pointerIn(store)).toEqual({
         name: 'response',
@@ -109,7 +120,8 @@ describe('scoreRunCustomers and the champion model', () => {
       // The champion is measured on this run's holdout, which is the first run's: same contacts.
       expect(worse.model?.championMetric).toBe(first.model?.challengerMetric);
       expect(worse.model?.challengerMetric ?? 0).toBeLessThan(worse.model?.championMetric ?? 0);
-      // The customers are scored by the champion, exactly as it scored them in its own run.
+      // The customers are scored by the champion, exactly as it scored them in its own run: by its
+      // final fit, while its first network was the one measured on the holdout.
       expect(scoresOf(store, 'run-b')).toBe(scoresOf(store, 'run-a'));
       expect(worse.modelPrefix).toEqual(ref('models/response/run-a/'));
       expect(worse.metrics).toEqual(first.metrics);
