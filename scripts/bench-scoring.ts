@@ -195,8 +195,11 @@ async function main(): Promise<void> {
   const stageS = (Date.now() - stageStart) / 1000;
   const card = JSON.parse(await store.readText(ref(`${output.modelPrefix.key}model-card.json`))) as {
     metrics: { trainingMs: number };
+    finalFit?: { trainingMs: number };
   };
-  const responseTrainS = card.metrics.trainingMs / 1000;
+  // The model measured on the holdout, then, when it trained again on every row, that final fit.
+  const finalFitS = (card.finalFit?.trainingMs ?? 0) / 1000;
+  const responseTrainS = card.metrics.trainingMs / 1000 + finalFitS;
   const valueTrainS = (output.customerValue?.trainingMs ?? 0) / 1000;
   const scoringS = stageS - responseTrainS - valueTrainS;
   const rss = process.resourceUsage().maxRSS / 1024;
@@ -205,7 +208,7 @@ async function main(): Promise<void> {
   );
   console.log(`  synthetic files written      ${generatedS.toFixed(1)} s`);
   console.log(
-    `  response model training      ${responseTrainS.toFixed(1)} s (${counts?.trainingContacts ?? 0} contacts)`,
+    `  response model training      ${responseTrainS.toFixed(1)} s (${counts?.trainingContacts ?? 0} contacts${finalFitS > 0 ? `; ${finalFitS.toFixed(1)} s of it the final fit on every row` : ''})`,
   );
   console.log(
     `  churn, value, BG/NBD fitting ${valueTrainS.toFixed(1)} s (${output.customerValue?.churn?.trainRows ?? 0} + ${output.customerValue?.value?.trainRows ?? 0} snapshots, ${output.customerValue?.lifetime?.customers ?? 0} histories)`,
