@@ -305,7 +305,7 @@ export async function scoreRunCustomers(state: RunState, deps: ScoreDeps): Promi
       trainingOptions,
     );
     scorer.dispose();
-    scorer = final.model;
+    scorer = final;
   }
   const upliftModel = measured ? scorer : priorUpliftPredictor(scorer, priorUpliftShare);
 

@@ -11,11 +11,11 @@ import { readModelArtifacts, writeModel } from './model-registry';
 
 /**
  * Up to this many training rows a chosen challenger trains again on every row before it scores.
- * The holdout (a fifth of the rows) must stay out of the network it measures, but once it has chosen
- * the model its rows are as good as any for the network that scores: on ten demo worlds (~18,000
- * rows) the plan at a budget for 20% of customers rose from 75.6% to 77.2% of the oracle given the
- * same spend (7 worlds up, 3 down). It trains the networks a second time, so past this size, where a fifth more rows
- * changes little, the training of 1,000,000 customers keeps its time.
+ * The holdout (a fifth of the rows) must stay out of the network it measures, but once it has
+ * chosen the model its rows are as good as any for the network that scores: on ten demo worlds
+ * (~18,000 rows) the plan at a budget for 20% of customers rose from 75.6% to 77.2% of the oracle
+ * given the same spend (7 worlds up, 3 down). It trains the networks a second time, so past this
+ * size, where a fifth more rows changes little, the training of 1,000,000 customers keeps its time.
  */
 export const FINAL_FIT_MAX_ROWS = 100_000;
 
@@ -25,7 +25,8 @@ export function fitsOnAllRows(rows: number): boolean {
 
 /**
  * Trains the recipe of `card` again on every row, stores the network under the version's `final/`
- * and the card with `finalFit`, and returns the network loaded from what was stored.
+ * and the card with `finalFit` (there and at the version), and returns the network loaded from what
+ * was stored.
  */
 export async function fitOnAllRows(
   store: ObjectStore,
@@ -34,7 +35,7 @@ export async function fitOnAllRows(
   card: ModelCard,
   rows: TrainingSet,
   options: ResponseModelOptions,
-): Promise<{ model: ResponseModel; card: ModelCard }> {
+): Promise<ResponseModel> {
   const { model: trained, metrics } = await trainResponseModel(rows, options);
   const artifacts = await trained.toArtifacts();
   trained.dispose();
@@ -46,7 +47,7 @@ export async function fitOnAllRows(
     JSON.stringify(fitted, null, 2),
     'application/json',
   );
-  return { model: await loadResponseModel(artifacts), card: fitted };
+  return loadResponseModel(artifacts);
 }
 
 /** The network that scores for a stored version: its final fit when it has one. */
