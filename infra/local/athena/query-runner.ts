@@ -33,7 +33,7 @@ export interface QueryRunnerOptions {
   tables: readonly LakeTableLocation[];
   cacheDir: string;
   output: { bucket: string; prefix: string };
-  /** Successful results kept in DuckDB for GetQueryResults, newest first; older ones are dropped. */
+  /** How many of the latest successful results stay in DuckDB for GetQueryResults; older ones are dropped. */
   resultsKept: number;
 }
 

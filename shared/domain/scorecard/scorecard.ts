@@ -33,7 +33,7 @@ export interface SameSpendComparison {
   /** The plan's true spend, or the budget when it spends less: the oracle is always allowed the budget. */
   readonly spend: number;
   readonly oracleProfit: number;
-  /** The plan's profit as a percent of this oracle's; null when it earns nothing. */
+  /** The plan's profit as a percent of this oracle's; null when this oracle earns nothing. */
   readonly percentOfOracle: number | null;
 }
 
